@@ -1,0 +1,49 @@
+"""Errors a user can act on: each names the file (and line) or the query that is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GzgError(Exception):
+    """Base class of every error the CLI and API turn into one clear message."""
+
+
+class SourceError(GzgError):
+    """A source file in ``data/`` (or given by a user) cannot be read or mapped."""
+
+    def __init__(self, file: str | Path, message: str, line: int | None = None, column: int | None = None):
+        self.file = str(file)
+        self.line = line
+        self.column = column
+        self.detail = message
+        where = self.file
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
+
+class UnknownOrganisation(GzgError, LookupError):
+    """A reference (name, KBO or NIS code) matches no known organisation."""
+
+
+class AmbiguousOrganisation(GzgError, LookupError):
+    """A reference matches more than one organisation; the user must be more precise."""
+
+
+class QueryError(GzgError):
+    """A SPARQL query or update is malformed or cannot be evaluated."""
+
+
+class ValidationFailed(GzgError):
+    """Data violates the SHACL shapes; ``report`` holds the details. Nothing was written."""
+
+    def __init__(self, report, message: str = "the data does not conform to the shapes"):
+        self.report = report
+        super().__init__(message)
+
+
+class StoreError(GzgError):
+    """The store cannot be opened, locked or written."""

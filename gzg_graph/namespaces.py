@@ -1,0 +1,47 @@
+"""The vocabularies the graph uses, each written exactly as its publisher does.
+
+Watch the http/https split (see ``docs/model.md``): OSLO moved some vocabularies to https, LBLOD
+still uses the http forms, and both spellings are *different* namespaces.
+"""
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
+SUBSIDIE = Namespace("http://data.vlaanderen.be/ns/subsidie#")  # besluit-subsidie AP (http!)
+TRANSACTIE = Namespace("http://data.vlaanderen.be/ns/transactie#")
+MOBILITEIT = Namespace("https://data.vlaanderen.be/ns/mobiliteit#")
+GENERIEK = Namespace("https://data.vlaanderen.be/ns/generiek#")
+ORGANISATIE = Namespace("https://data.vlaanderen.be/ns/organisatie#")
+LBLOD_SUBSIDIE = Namespace("http://lblod.data.gift/vocabularies/subsidie/")
+LBLOD_ORG = Namespace("http://lblod.data.gift/vocabularies/organisatie/")
+M8G = Namespace("http://data.europa.eu/m8g/")
+CPSV = Namespace("http://purl.org/vocab/cpsv#")
+REGORG = Namespace("http://www.w3.org/ns/regorg#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+SCHEMA = Namespace("http://schema.org/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+REFNIS2019 = Namespace("http://vocab.belgif.be/auth/refnis2019/")
+REFNIS2025 = Namespace("http://vocab.belgif.be/auth/refnis2025/")
+CLASSIFICATIE = Namespace("http://data.vlaanderen.be/id/concept/BestuurseenheidClassificatieCode/")
+
+#: prefix -> namespace, for serialisers and for the PREFIX lines of queries.
+PREFIXES: dict[str, str] = {
+    "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD), "skos": str(SKOS),
+    "dct": str(DCTERMS), "dcat": str(DCAT), "foaf": str(FOAF), "org": str(ORG), "prov": str(PROV),
+    "besluit": str(BESLUIT), "subsidie": str(SUBSIDIE), "transactie": str(TRANSACTIE),
+    "mobiliteit": str(MOBILITEIT), "generiek": str(GENERIEK), "organisatie": str(ORGANISATIE),
+    "lblodSubsidie": str(LBLOD_SUBSIDIE), "lblodOrg": str(LBLOD_ORG), "m8g": str(M8G),
+    "cpsv": str(CPSV), "regorg": str(REGORG), "adms": str(ADMS), "schema": str(SCHEMA),
+    "vcard": str(VCARD), "sh": str(SH), "refnis2019": str(REFNIS2019), "refnis2025": str(REFNIS2025),
+}
+
+
+def bind_prefixes(graph, gzg_namespace: str | None = None):
+    """Bind the project's prefixes on an rdflib graph or dataset (for readable Turtle/JSON-LD)."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    if gzg_namespace:
+        graph.bind("gzg", gzg_namespace, override=True)
+    return graph

@@ -1,0 +1,272 @@
+"""The embedded store: pyoxigraph in memory, made durable by atomic snapshots on disk.
+
+Why in memory and not pyoxigraph's on-disk RocksDB store: measured on this project's machine
+(``benchmarks/store_modes.py``), joins and aggregates run several times faster in memory while
+loading is about as fast either way, and the whole GZG graph fits in memory many times over.
+Durability comes from the snapshot directory instead:
+
+``store_dir/CURRENT``            names the live generation (replaced atomically with ``os.replace``)
+``store_dir/gen-<id>/data.nq``   the dataset as N-Quads
+``store_dir/gen-<id>/manifest.json``  graph sizes, time of writing
+
+A write builds the new state in a staging in-memory store, writes a new generation, fsyncs it, then
+switches ``CURRENT``. A crash at any point before that switch leaves the previous generation live; a
+restart loads the generation ``CURRENT`` names, so committed data is never lost. Writers from several
+processes are serialised by an exclusive ``flock`` on ``store_dir/.lock``; a reading process picks up a
+newer generation with :meth:`EmbeddedStore.refresh`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import QueryError, SourceError, StoreError
+from .base import GraphInfo, QueryResult, RdfFormat, ResultFormat, Store, detect_query_kind
+
+_OX_RDF = {
+    RdfFormat.TURTLE: ox.RdfFormat.TURTLE, RdfFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+    RdfFormat.NQUADS: ox.RdfFormat.N_QUADS, RdfFormat.TRIG: ox.RdfFormat.TRIG,
+    RdfFormat.JSONLD: ox.RdfFormat.JSON_LD, RdfFormat.RDFXML: ox.RdfFormat.RDF_XML,
+}
+_OX_RESULTS = {
+    ResultFormat.JSON: ox.QueryResultsFormat.JSON, ResultFormat.XML: ox.QueryResultsFormat.XML,
+    ResultFormat.CSV: ox.QueryResultsFormat.CSV, ResultFormat.TSV: ox.QueryResultsFormat.TSV,
+}
+CURRENT = "CURRENT"
+LOCK = ".lock"
+DATA = "data.nq"
+MANIFEST = "manifest.json"
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph in memory; durable when given a directory, ephemeral (for tests) without one."""
+
+    def __init__(self, directory: Path | str | None = None, *, prefixes: Mapping[str, str] | None = None):
+        self.directory = Path(directory) if directory is not None else None
+        self.prefixes = dict(prefixes or {})
+        self._write_lock = threading.Lock()
+        self._generation: str | None = None
+        self._store = ox.Store()
+        if self.directory is not None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.refresh()
+
+    # ---------------------------------------------------------------- reading
+
+    def query(self, sparql: str, result_format: ResultFormat | RdfFormat | None = None,
+              *, union_default_graph: bool = True, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> QueryResult:
+        kind = detect_query_kind(sparql)
+        if kind == "update":
+            raise QueryError("not a query (SELECT, ASK, CONSTRUCT or DESCRIBE); updates go to update()")
+        options: dict = {}
+        if default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = union_default_graph
+        if named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            result = self._store.query(sparql, **options)
+            return _serialise_result(result, kind, result_format)
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL syntax error: {e}") from e
+        except (OSError, ValueError, TypeError) as e:
+            raise QueryError(f"SPARQL evaluation error: {e}") from e
+
+    def graphs(self) -> list[GraphInfo]:
+        infos = []
+        for name in self._store.named_graphs():
+            count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, name))
+            infos.append(GraphInfo(name.value, count))
+        return sorted(infos, key=lambda g: g.name)
+
+    def export(self, fmt: RdfFormat, graph: str | None = None) -> bytes:
+        target = _OX_RDF[fmt]
+        if graph is not None:
+            if ox.NamedNode(graph) not in set(self._store.named_graphs()):
+                raise StoreError(f"no graph named <{graph}>")
+            return self._store.dump(format=target, from_graph=ox.NamedNode(graph), prefixes=self.prefixes)
+        if fmt.is_dataset_format:
+            return self._store.dump(format=target, prefixes=self.prefixes)
+        union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return ox.serialize(union, format=target, prefixes=self.prefixes)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    @property
+    def generation(self) -> str | None:
+        """The id of the snapshot generation this store holds (None if ephemeral or empty)."""
+        return self._generation
+
+    def refresh(self) -> bool:
+        """Load the generation ``CURRENT`` names if it is newer than ours; True if it changed."""
+        if self.directory is None:
+            return False
+        current = _read_current(self.directory)
+        if current is None or current == self._generation:
+            return False
+        fresh = ox.Store()
+        data_file = self.directory / current / DATA
+        try:
+            fresh.bulk_load(path=str(data_file), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as e:
+            raise StoreError(f"cannot read snapshot {data_file}: {e}") from e
+        self._store, self._generation = fresh, current
+        return True
+
+    # ---------------------------------------------------------------- writing
+
+    def update(self, sparql: str) -> None:
+        def apply(staging: ox.Store) -> None:
+            try:
+                staging.update(sparql)
+            except SyntaxError as e:
+                raise QueryError(f"SPARQL syntax error: {e}") from e
+            except (OSError, ValueError) as e:
+                raise QueryError(f"SPARQL update error: {e}") from e
+
+        self._write(apply)
+
+    def replace_graphs(self, graphs: Mapping[str, bytes], *, drop_others: bool = False) -> None:
+        parsed = {name: _parse_ntriples(data, name) for name, data in graphs.items()}
+
+        def apply(staging: ox.Store) -> None:
+            if drop_others:
+                staging.clear()
+            for name, quads in parsed.items():
+                staging.remove_graph(ox.NamedNode(name))
+                staging.add_graph(ox.NamedNode(name))
+                staging.extend(quads)
+
+        self._write(apply, fresh=drop_others)
+
+    def add(self, graph: str, ntriples: bytes) -> None:
+        quads = _parse_ntriples(ntriples, graph)
+        self._write(lambda staging: staging.extend(quads))
+
+    def _write(self, apply, *, fresh: bool = False) -> None:
+        """Apply a change to a staging copy, persist it as a new generation, then make it live."""
+        with self._write_lock, self._process_lock():
+            self.refresh()  # another process may have written since we loaded
+            staging = ox.Store()
+            if not fresh:
+                staging.extend(self._store)  # a copy: the live store is untouched until the switch
+            apply(staging)
+            generation = self._persist(staging)
+            self._store, self._generation = staging, generation
+
+    def _persist(self, staging: ox.Store) -> str | None:
+        if self.directory is None:
+            return None
+        generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        target = self.directory / generation
+        tmp = self.directory / f".tmp-{generation}"
+        tmp.mkdir()
+        data_file = tmp / DATA
+        staging.dump(str(data_file), format=ox.RdfFormat.N_QUADS)
+        manifest = {
+            "generation": generation,
+            "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "quads": len(staging),
+            "graphs": {g.value: sum(1 for _ in staging.quads_for_pattern(None, None, None, g))
+                       for g in staging.named_graphs()},
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        for path in (data_file, tmp / MANIFEST):
+            _fsync_file(path)
+        os.rename(tmp, target)
+        _fsync_dir(self.directory)
+        _write_current(self.directory, generation)
+        self._remove_stale(keep=generation)
+        return generation
+
+    def _remove_stale(self, keep: str) -> None:
+        """Delete old generations and leftovers of interrupted writes (we hold the process lock)."""
+        for entry in self.directory.iterdir():
+            if entry.is_dir() and entry.name != keep and entry.name.startswith(("gen-", ".tmp-")):
+                shutil.rmtree(entry, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def _process_lock(self) -> Iterator[None]:
+        if self.directory is None:
+            yield
+            return
+        with open(self.directory / LOCK, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            except OSError as e:
+                raise StoreError(f"cannot lock {self.directory}: {e}") from e
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def manifest(self) -> dict:
+        """What the live generation's manifest says (empty for an ephemeral or empty store)."""
+        if self.directory is None or self._generation is None:
+            return {}
+        return json.loads((self.directory / self._generation / MANIFEST).read_text(encoding="utf-8"))
+
+
+def _serialise_result(result, kind: str, fmt: ResultFormat | RdfFormat | None) -> QueryResult:
+    if kind == "graph":
+        fmt = fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE
+        if fmt.is_dataset_format and fmt != RdfFormat.JSONLD:
+            raise QueryError(f"a CONSTRUCT/DESCRIBE result is a graph; {fmt.value} is a dataset format")
+        return QueryResult(kind, fmt.value, result.serialize(format=_OX_RDF[fmt]))
+    fmt = fmt if isinstance(fmt, ResultFormat) else ResultFormat.JSON
+    return QueryResult(kind, fmt.value, result.serialize(format=_OX_RESULTS[fmt]))
+
+
+def _parse_ntriples(data: bytes, graph: str) -> list[ox.Quad]:
+    """Parse before any write, so a syntax error never leaves a half-written graph."""
+    target = ox.NamedNode(graph)
+    try:
+        return [ox.Quad(t.subject, t.predicate, t.object, target)
+                for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    except SyntaxError as e:
+        raise SourceError(f"<data for graph {graph}>", str(e), line=getattr(e, "lineno", None),
+                          column=getattr(e, "offset", None)) from e
+
+
+def _read_current(directory: Path) -> str | None:
+    try:
+        name = (directory / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name if name and (directory / name / DATA).is_file() else None
+
+
+def _write_current(directory: Path, generation: str) -> None:
+    tmp = directory / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
+    tmp.write_text(generation + "\n", encoding="utf-8")
+    _fsync_file(tmp)
+    os.replace(tmp, directory / CURRENT)
+    _fsync_dir(directory)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,177 @@
+"""The embedded store keeps its promises: durable, all-or-nothing, and crash-safe."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gzg_graph.errors import QueryError, SourceError
+from gzg_graph.store import EmbeddedStore, RdfFormat, ResultFormat, detect_query_kind
+
+G1, G2 = "http://example.org/graph/1", "http://example.org/graph/2"
+A = b'<http://example.org/a> <http://example.org/p> "1" .\n'
+B = b'<http://example.org/b> <http://example.org/p> <http://example.org/a> .\n'
+
+
+def snapshot(store: EmbeddedStore) -> bytes:
+    """The store's content in a canonical, comparable form."""
+    return b"".join(sorted(store.export(RdfFormat.NQUADS).splitlines(keepends=True)))
+
+
+def test_committed_data_survives_a_restart(tmp_path: Path):
+    store = EmbeddedStore(tmp_path)
+    store.replace_graphs({G1: A}, drop_others=True)
+    store.add(G2, B)
+    reopened = EmbeddedStore(tmp_path)
+    assert snapshot(reopened) == snapshot(store)
+    assert {g.name: g.triples for g in reopened.graphs()} == {G1: 1, G2: 1}
+
+
+def test_replace_with_drop_others_is_a_full_rebuild(tmp_path: Path):
+    store = EmbeddedStore(tmp_path)
+    store.replace_graphs({G1: A, G2: B})
+    store.replace_graphs({G2: A}, drop_others=True)
+    assert [(g.name, g.triples) for g in EmbeddedStore(tmp_path).graphs()] == [(G2, 1)]
+
+
+def test_malformed_data_is_refused_with_its_line_and_changes_nothing(tmp_path: Path):
+    store = EmbeddedStore(tmp_path)
+    store.replace_graphs({G1: A})
+    before, generation = snapshot(store), store.generation
+    with pytest.raises(SourceError) as caught:
+        store.add(G1, B + b"<http://example.org/c> <http://example.org/p> .\n")
+    assert caught.value.line == 2
+    assert snapshot(store) == before and store.generation == generation
+    assert snapshot(EmbeddedStore(tmp_path)) == before
+
+
+def test_bad_update_is_refused_and_changes_nothing(tmp_path: Path):
+    store = EmbeddedStore(tmp_path)
+    store.replace_graphs({G1: A})
+    before = snapshot(store)
+    with pytest.raises(QueryError, match="syntax"):
+        store.update("INSERT DATA { <http://example.org/x> <http://example.org/p> }")
+    assert snapshot(store) == before
+
+
+def test_bad_query_names_the_position(tmp_path: Path):
+    with pytest.raises(QueryError, match=r"1:\d+"):
+        EmbeddedStore().query("SELECT * WHERE { ?s ?p }")
+
+
+def test_a_reader_sees_a_newer_build_after_refresh(tmp_path: Path):
+    reader = EmbeddedStore(tmp_path)
+    writer = EmbeddedStore(tmp_path)
+    writer.replace_graphs({G1: A})
+    assert len(reader) == 0
+    assert reader.refresh() is True
+    assert len(reader) == 1
+
+
+def test_default_graph_is_the_union_unless_graphs_are_named():
+    store = EmbeddedStore()
+    store.replace_graphs({G1: A, G2: B})
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert store.select(count) == [{"n": "2"}]
+    assert store.select(count, default_graphs=[G1]) == [{"n": "1"}]
+
+
+@pytest.mark.parametrize("fmt", list(ResultFormat))
+def test_select_results_in_every_results_format(fmt: ResultFormat):
+    store = EmbeddedStore()
+    store.replace_graphs({G1: A})
+    result = store.query("SELECT ?s WHERE { ?s ?p ?o }", fmt)
+    assert result.media_type == fmt.value and b"http://example.org/a" in result.body
+
+
+@pytest.mark.parametrize("fmt", list(RdfFormat))
+def test_export_in_every_rdf_format_round_trips(fmt: RdfFormat):
+    from rdflib import Dataset, Graph
+
+    store = EmbeddedStore()
+    store.replace_graphs({G1: A, G2: B})
+    body = store.export(fmt)
+    names = {RdfFormat.TURTLE: "turtle", RdfFormat.NTRIPLES: "nt", RdfFormat.NQUADS: "nquads",
+             RdfFormat.TRIG: "trig", RdfFormat.JSONLD: "json-ld", RdfFormat.RDFXML: "xml"}
+    parsed = Dataset() if fmt.is_dataset_format else Graph()
+    parsed.parse(data=body, format=names[fmt])
+    assert len(parsed) == 2
+
+
+@given(st.sampled_from(["SELECT", "select", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE", "LOAD"]),
+       st.lists(st.sampled_from(["PREFIX ex: <http://e/>", "# comment", "BASE <http://b/>", " "]), max_size=4))
+@settings(max_examples=60)
+def test_query_kind_is_detected_after_any_prologue(keyword: str, prologue: list[str]):
+    kind = detect_query_kind("\n".join(prologue + [f"{keyword} * WHERE {{ ?s ?p ?o }}"]))
+    expected = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(keyword.upper(), "update")
+    assert kind == expected
+
+
+# --- crash safety: a writer killed (SIGKILL, no clean-up) at any point leaves the previous graph ---
+
+CHILD = textwrap.dedent("""
+    import os, signal, sys
+    import gzg_graph.store.embedded as embedded
+    from gzg_graph.store import EmbeddedStore
+    point = sys.argv[2]
+    def die():
+        sys.stdout.write("dying\\n"); sys.stdout.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+    if point == "after-data-file":
+        real = embedded._fsync_file
+        embedded._fsync_file = lambda path: (real(path), die())
+    elif point == "before-switch":
+        embedded._write_current = lambda directory, generation: die()
+    store = EmbeddedStore(sys.argv[1])
+    triples = b"".join(b'<http://example.org/s%d> <http://example.org/p> "%d" .\\n' % (i, i) for i in range(int(sys.argv[3])))
+    sys.stdout.write("writing\\n"); sys.stdout.flush()
+    store.replace_graphs({"http://example.org/graph/new": triples}, drop_others=True)
+    sys.stdout.write("done\\n")
+""")
+
+
+def _run_child(store_dir: Path, point: str, triples: int, kill_after: float | None = None) -> str:
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(store_dir), point, str(triples)],
+                            stdout=subprocess.PIPE, text=True)
+    if kill_after is not None:
+        assert proc.stdout.readline().strip() == "writing"
+        try:
+            proc.wait(timeout=kill_after)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+    output, _ = proc.communicate(timeout=120)
+    return output
+
+
+@pytest.mark.parametrize("point", ["after-data-file", "before-switch"])
+def test_writer_killed_mid_write_leaves_previous_graph(tmp_path: Path, point: str):
+    store = EmbeddedStore(tmp_path)
+    store.replace_graphs({G1: A, G2: B}, drop_others=True)
+    before = snapshot(store)
+    output = _run_child(tmp_path, point, 1000)
+    assert "dying" in output and "done" not in output
+    survivor = EmbeddedStore(tmp_path)
+    assert snapshot(survivor) == before
+    survivor.add(G1, B)  # the next writer cleans up and carries on
+    assert {g.name: g.triples for g in EmbeddedStore(tmp_path).graphs()} == {G1: 2, G2: 1}
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == [survivor.generation]
+
+
+def test_large_load_killed_half_way_leaves_previous_graph(tmp_path: Path):
+    store = EmbeddedStore(tmp_path)
+    store.replace_graphs({G1: A}, drop_others=True)
+    before = snapshot(store)
+    output = _run_child(tmp_path, "timed", 400_000, kill_after=0.5)
+    assert "done" not in output, "the load finished before it could be killed; raise its size"
+    assert snapshot(EmbeddedStore(tmp_path)) == before
+    manifest = json.loads((tmp_path / EmbeddedStore(tmp_path).generation / "manifest.json").read_text())
+    assert manifest["quads"] == 1
