@@ -1,0 +1,286 @@
+"""The readers of data/: the real files read as documented, and every kind of broken input is reported with
+the file and the line a data steward has to fix."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from gzg_graph.errors import SourceError
+from gzg_graph.sources import (PROJECT_COLUMNS, Context, parse_kbo, read_csv, read_participations, read_partners,
+                               read_projects, read_sources)
+from gzg_graph.uris import UriPolicy
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+URIS = UriPolicy("http://127.0.0.1:8000")
+OWN_FILES = ("programme.yaml", "calls.yaml", "concepts.ttl", "partners.csv", "building-blocks.csv",
+             "projects.csv", "participations.csv", "sources.yaml", "sources")
+
+
+@pytest.fixture(scope="module")
+def real():
+    return read_sources(DATA, URIS)
+
+
+@pytest.fixture()
+def data_copy(tmp_path) -> Path:
+    """A writable copy of our own files in data/, to break one of them per test."""
+    for name in OWN_FILES:
+        source = DATA / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    return tmp_path
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test set-up: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def expect_error(data_dir: Path, file: str, line: int | None = None, match: str = "") -> SourceError:
+    with pytest.raises(SourceError, match=match) as caught:
+        read_sources(data_dir, URIS)
+    error = caught.value
+    assert Path(error.file).name == file
+    if line is not None:
+        assert error.line == line, str(error)
+    assert f"{file}:{line}" in str(error) if line is not None else file in str(error)
+    return error
+
+
+# -- the real data ---------------------------------------------------------------------------------------------
+
+def test_seven_calls_with_loket_uris_and_types(real):
+    assert [c.number for c in real.calls] == [1, 2, 3, 4, 5, 6, 7]
+    assert all(c.uri.startswith("http://lblod.data.info/id/subsidy-measure-offer-series/") for c in real.calls)
+    types = {c.number: c.project_type for c in real.calls}
+    assert types == {1: "innovatieve-concepten", 2: "thematische-projecten", 3: "transformatieprojecten",
+                     4: "innovatieve-concepten", 5: "thematische-projecten", 6: "transformatieprojecten",
+                     7: "thematische-projecten"}
+    call_1 = real.calls[0]
+    assert (call_1.submitted_applications, call_1.unique_applicants) == (28, 109)
+    assert call_1.key_figures.average_consortium_size == Decimal("6.5")
+
+
+def test_programme_facts(real):
+    p = real.programme
+    assert (p.budget, p.approval_date, p.competent_authority) == (Decimal(35000000), date(2021, 7, 9),
+                                                                  "vlaamse-regering")
+    assert (p.approved_projects, p.boost_projects, p.subsidy_rate) == (61, 5, Decimal(80))
+    assert [c.id for c in p.criteria] == ["kennisdeling", "opschaalbaarheid", "interoperabiliteit"]
+    sessions = {e.id: e.date for e in p.events if e.type == "ondersteuningssessie"}
+    assert sessions == {"oproep-1-infosessie": date(2021, 9, 22),
+                        "oproep-1-mini-opleiding-templates": date(2021, 10, 7),
+                        "oproep-1-opleiding-bouwstenen-en-standaarden": None, "oproep-1-check-ins": None}
+
+
+def test_ten_principles_in_order(real):
+    principles = real.programme.principles
+    assert [p.number for p in principles] == list(range(1, 11))
+    assert principles[0].label["nl"] == "Burger centraal"
+    assert principles[-1].label["nl"] == "Digitale democratie is een evidentie"
+
+
+def test_vocabulary_comes_from_concepts(real):
+    assert real.vocabulary.roles == {"penhouder", "partner", "ondersteunende-partner"}
+    assert real.vocabulary.theme("digitale DEMOCRATIE") == \
+        "http://lblod.data.gift/concepts/6eca0908-de74-400e-9f6b-2ea0202ac05b"
+    assert real.vocabulary.theme("Workplace of the future") == \
+        "http://lblod.data.gift/concepts/9fb0732f-e779-4d2b-b53d-159e7088c678"
+
+
+def test_every_record_has_a_source(real):
+    records = (*real.calls, *real.partners, *real.building_blocks, *real.projects, *real.participations)
+    assert all(record.source for record in records)
+
+
+def test_partner_kbo_is_normalised(real):
+    partners = {p.id: p for p in real.partners}
+    assert partners["agentschap-informatie-vlaanderen"].kbo == "0316380841"
+    assert parse_kbo("316380841") == parse_kbo("0316.380.841") == "0316380841"
+
+
+def test_documents_point_to_the_seed_texts(real):
+    files = {d.id: d.file for d in real.documents}
+    assert files == {"hefboomeffect-oproep-1": "sources/000_b3ec58cab368c8df.txt",
+                     "eerste-oproep-2021": "sources/002_2ca8f9956f5ea0e7.txt"}
+    assert all((DATA / f).is_file() for f in files.values())
+
+
+# -- broken CSV --------------------------------------------------------------------------------------------------
+
+def test_csv_row_with_too_many_cells_names_file_and_line(data_copy):
+    projects = data_copy / "projects.csv"
+    with projects.open("a", encoding="utf-8") as f:
+        f.write("extra,Extra project,1,,a,b,c,d,e,f,g,h,i,j,https://example.org\n")
+    last = len(projects.read_text(encoding="utf-8").splitlines())
+    expect_error(data_copy, "projects.csv", last, match="cells but the header has 13 columns")
+
+
+def test_bad_date_in_csv(data_copy):
+    projects = data_copy / "projects.csv"
+    replace_in(projects, 'niet gekend.",,,,,,,,https', 'niet gekend.",,,,31/12/2022,,,,https')
+    expect_error(data_copy, "projects.csv", line_of(projects, "31/12/2022"), match="start_date.*YYYY-MM-DD")
+
+
+def test_impossible_date_and_bad_amount(tmp_path):
+    path = tmp_path / "projects.csv"
+    header = ",".join(PROJECT_COLUMNS) + "\n"
+    path.write_text(header + "p1,P,,,,,,,2022-02-30,,,,https://example.org\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="not an existing date") as caught:
+        read_projects(path)
+    assert caught.value.line == 2
+    path.write_text(header + "p1,P,,,,,\"2.000.000\",,,,,,https://example.org\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="estimated_cost.*no thousands separators") as caught:
+        read_projects(path)
+    assert caught.value.line == 2
+
+
+def test_line_numbers_are_physical_after_a_multiline_cell(tmp_path):
+    path = tmp_path / "projects.csv"
+    header = ",".join(PROJECT_COLUMNS) + "\n"
+    path.write_text(header + 'p1,P,,,"first line\nsecond line\nthird",,,,,,,,https://example.org\n\n'
+                    "p2,Q,,,,,,,,,,bogus-status,https://example.org\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="unknown status 'bogus-status'") as caught:
+        read_projects(path, Context(vocabulary=read_sources(DATA, URIS).vocabulary))
+    assert caught.value.line == 6
+
+
+def test_unknown_call_number(data_copy):
+    replace_in(data_copy / "projects.csv", "Slimme raadpleegomgeving in de broekzak van de burger,6,",
+               "Slimme raadpleegomgeving in de broekzak van de burger,9,")
+    expect_error(data_copy, "projects.csv", 3, match="unknown call number 9")
+
+
+def test_unknown_theme_lists_the_known_labels(data_copy):
+    replace_in(data_copy / "projects.csv", "Slimme raadpleegomgeving in de broekzak van de burger,6,,",
+               "Slimme raadpleegomgeving in de broekzak van de burger,6,E-democratie,")
+    expect_error(data_copy, "projects.csv", 3, match="unknown theme 'E-democratie'.*digitale democratie")
+
+
+def test_unknown_building_block(data_copy):
+    replace_in(data_copy / "projects.csv", "mijn-burgerprofiel magda-documentendienst", "mijn-burgerprofiel magda-doc")
+    expect_error(data_copy, "projects.csv", 2, match="unknown building block 'magda-doc'")
+
+
+def test_unknown_role(data_copy):
+    path = data_copy / "participations.csv"
+    replace_in(path, "burgerloket,Nijlen,partner,", "burgerloket,Nijlen,trekker,")
+    expect_error(data_copy, "participations.csv", line_of(path, "trekker"), match="unknown role 'trekker'")
+
+
+def test_participation_of_unknown_project(data_copy):
+    path = data_copy / "participations.csv"
+    replace_in(path, "burgerloket,Nijlen,", "burgerlokket,Nijlen,")
+    expect_error(data_copy, "participations.csv", line_of(path, "burgerlokket"), match="unknown project id")
+
+
+def test_unknown_organisation_kind(data_copy):
+    path = data_copy / "partners.csv"
+    replace_in(path, "Möbius,,,privesector", "Möbius,,,bedrijf")
+    expect_error(data_copy, "partners.csv", line_of(path, "Möbius"), match="unknown organisation kind 'bedrijf'")
+
+
+def test_duplicate_id_points_at_both_lines(data_copy):
+    path = data_copy / "partners.csv"
+    with path.open("a", encoding="utf-8") as f:
+        f.write("vvsg,VVSG bis,,,,,,,https://example.org\n")
+    last = len(path.read_text(encoding="utf-8").splitlines())
+    first = line_of(path, "vvsg,VVSG,")
+    expect_error(data_copy, "partners.csv", last, match=f"'vvsg' is already defined at line {first}")
+
+
+def test_unknown_column_is_a_typo(data_copy):
+    path = data_copy / "building-blocks.csv"
+    replace_in(path, "landing_page", "landingpage")
+    expect_error(data_copy, "building-blocks.csv", 1, match="missing column.*landing_page.*unknown column.*landingpage")
+
+
+def test_source_must_be_url_or_known_document(data_copy):
+    path = data_copy / "partners.csv"
+    replace_in(path, "privesector,,,,https://blog", "privesector,,,,blog-mobius https://blog")
+    expect_error(data_copy, "partners.csv", line_of(path, "blog-mobius"), match="'blog-mobius' is not a document id")
+
+
+def test_spreadsheet_export_with_bom_and_semicolons(tmp_path):
+    path = tmp_path / "participations.csv"
+    path.write_bytes("\ufeffproject;organisation;role;description;source\n"
+                     "p1;Stad Mechelen;penhouder;Een; beschrijving;https://example.org\n".encode())
+    with pytest.raises(SourceError, match="6 cells"):
+        read_participations(path)
+    path.write_bytes("\ufeffproject;organisation;role;description;source\n"
+                     "p1;Stad Mechelen;penhouder;\"Een; beschrijving\";https://example.org\n".encode())
+    (row,) = read_participations(path)
+    assert (row.organisation, row.description, row.origin.line) == ("Stad Mechelen", "Een; beschrijving", 2)
+
+
+def test_empty_and_missing_csv(tmp_path):
+    (tmp_path / "partners.csv").write_text("", encoding="utf-8")
+    with pytest.raises(SourceError, match="empty"):
+        read_partners(tmp_path / "partners.csv")
+    with pytest.raises(SourceError, match="file not found"):
+        list(read_csv(tmp_path / "nope.csv", ("a",)))
+
+
+# -- broken YAML and Turtle -------------------------------------------------------------------------------------
+
+def test_bad_date_in_yaml_points_at_its_line(data_copy):
+    path = data_copy / "programme.yaml"
+    replace_in(path, "approval_date: 2021-07-09", "approval_date: 2021-13-09")
+    expect_error(data_copy, "programme.yaml", line_of(path, "approval_date"), match="not an existing date")
+
+
+def test_unknown_key_in_calls_yaml(data_copy):
+    path = data_copy / "calls.yaml"
+    replace_in(path, "    max_duration: P3Y\n    selected_projects: 9",
+               "    max_duraton: P3Y\n    selected_projects: 9")
+    expect_error(data_copy, "calls.yaml", line_of(path, "max_duraton"), match="unknown key 'max_duraton'")
+
+
+def test_inconsistent_key_figures(data_copy):
+    path = data_copy / "calls.yaml"
+    replace_in(path, "      subsidised_projects: 11", "      subsidised_projects: 12")
+    expect_error(data_copy, "calls.yaml", line_of(path, "subsidised_projects: 12"),
+                 match="differs from selected_projects")
+
+
+def test_principles_out_of_order(data_copy):
+    path = data_copy / "programme.yaml"
+    replace_in(path, "{number: 3, id: laagdrempelig", "{number: 4, id: laagdrempelig")
+    expect_error(data_copy, "programme.yaml", line_of(path, "id: laagdrempelig"), match="out of order: expected 3")
+
+
+def test_yaml_syntax_error(data_copy):
+    path = data_copy / "sources.yaml"
+    replace_in(path, "    title: \"Hefboomeffect in oproep 1\"", "    title: \"Hefboomeffect in oproep 1")
+    error = expect_error(data_copy, "sources.yaml", match="invalid YAML")
+    assert error.line is not None
+
+
+def test_missing_document_file(data_copy):
+    (data_copy / "sources" / "000_b3ec58cab368c8df.txt").unlink()
+    expect_error(data_copy, "sources.yaml", line_of(data_copy / "sources.yaml", "000_b3ec"), match="does not exist")
+
+
+def test_malformed_turtle_in_concepts(data_copy):
+    path = data_copy / "concepts.ttl"
+    replace_in(path, 'skos:prefLabel "Penhouder"@nl, "Lead applicant"@en ;',
+               'skos:prefLabel "Penhouder"@nl "Lead applicant"@en ;')
+    expect_error(data_copy, "concepts.ttl", line_of(path, '"Penhouder"@nl "Lead'), match="invalid Turtle")
+
+
+def test_role_removed_from_concepts_is_no_longer_allowed(data_copy):
+    path = data_copy / "concepts.ttl"
+    replace_in(path, "<id/concept/consortiumrol/ondersteunende-partner> a skos:Concept ;\n"
+                     "    skos:inScheme <id/conceptscheme/consortiumrol> ;",
+               "<id/concept/consortiumrol/ondersteunende-partner> a skos:Concept ;")
+    expect_error(data_copy, "participations.csv", match="unknown role 'ondersteunende-partner'")
