@@ -1,0 +1,129 @@
+"""From ``data/`` to the store: read and map every source, validate the whole, write it in one step.
+
+The order matters for the promise "bad input loses nothing": every source is read, mapped and validated
+*before* the store is touched, and the store write itself is atomic (see ``store/embedded.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from . import catalog, lblod, mapping
+from .config import Settings
+from .errors import SourceError, ValidationFailed
+from .turtle import parse_turtle
+from .organisations import OrganisationIndex
+from .store.base import Store
+from .uris import GRAPH_GZG, GRAPH_LBLOD, GRAPH_LOKET, GRAPH_METADATA, GRAPH_ONTOLOGY, GRAPH_REFNIS, UriPolicy
+from .validate import ValidationReport, load_shapes, validate
+
+ONTOLOGY_FILE = "gzg.ttl"
+
+#: Called with the name of each step as it starts, so a CLI can show progress.
+StepCallback = Callable[[str], None]
+
+BUILD_STEPS = ("ontology", "local governments", "REFNIS codes", "Loket measure", "own data",
+               "catalogue", "validation", "store")
+
+
+@dataclass
+class BuildResult:
+    graphs: dict[str, int]                      # graph URI -> number of triples written
+    seconds: dict[str, float] = field(default_factory=dict)  # step -> duration
+    report: ValidationReport | None = None
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+
+def load_ontology(ontology_dir: Path, uris: UriPolicy) -> Graph:
+    """``ontology/gzg.ttl``, its relative IRIs resolved against the configured base."""
+    return parse_turtle(ontology_dir / ONTOLOGY_FILE, uris)
+
+
+def assemble(settings: Settings, on_step: StepCallback | None = None,
+             seconds: dict[str, float] | None = None) -> dict[str, Graph]:
+    """Read and map every source: graph local name -> rdflib Graph (metadata graph included)."""
+    uris = UriPolicy(settings.base_uri)
+    data = settings.data_dir
+    timer = _StepTimer(on_step, seconds if seconds is not None else {})
+    graphs: dict[str, Graph] = {}
+    with timer("ontology"):
+        graphs[GRAPH_ONTOLOGY] = load_ontology(settings.ontology_dir, uris)
+    with timer("local governments"):
+        graphs[GRAPH_LBLOD] = lblod.local_governments_graph(data, uris)
+    with timer("REFNIS codes"):
+        graphs[GRAPH_REFNIS] = lblod.refnis_graph(data)
+    with timer("Loket measure"):
+        graphs[GRAPH_LOKET] = lblod.loket_graph(data)
+    with timer("own data"):
+        organisations = OrganisationIndex.from_data_dir(data)
+        graphs[GRAPH_GZG] = mapping.own_data_graph(data, uris, organisations)
+    with timer("catalogue"):
+        counts = {name: len(g) for name, g in graphs.items()}
+        graphs[GRAPH_METADATA] = catalog.metadata_graph(data, uris, {**counts, GRAPH_METADATA: 0})
+    return graphs
+
+
+def union(graphs: dict[str, Graph], uris: UriPolicy) -> Dataset:
+    """All graphs as one rdflib Dataset (named graphs kept), e.g. for validation or export."""
+    dataset = Dataset()
+    for name, graph in graphs.items():
+        target = dataset.graph(uris.graph(name))
+        for triple in graph:
+            target.add(triple)
+    return dataset
+
+
+def build(settings: Settings, store: Store, *, on_step: StepCallback | None = None,
+          check: bool = True) -> BuildResult:
+    """Build the graph from ``settings.data_dir`` and replace the store's content with it, atomically.
+
+    Raises SourceError (a source file is wrong) or ValidationFailed (the data violates the shapes); in
+    both cases the store is left exactly as it was.
+    """
+    uris = UriPolicy(settings.base_uri)
+    seconds: dict[str, float] = {}
+    timer = _StepTimer(on_step, seconds)
+    graphs = assemble(settings, on_step, seconds)
+    report = None
+    if check:
+        with timer("validation"):
+            shapes = load_shapes(settings.shapes_dir, uris)
+            data = Graph()
+            for name, graph in graphs.items():
+                if name != GRAPH_ONTOLOGY:
+                    data += graph
+            report = validate(data, shapes, ontology=graphs[GRAPH_ONTOLOGY])
+        if not report.conforms:
+            raise ValidationFailed(report, f"the built graph violates the shapes: {report.summary('en')}")
+    with timer("store"):
+        payload = {str(uris.graph(name)): graph.serialize(format="nt", encoding="utf-8")
+                   for name, graph in graphs.items()}
+        store.replace_graphs(payload, drop_others=True)
+    return BuildResult({str(uris.graph(n)): len(g) for n, g in graphs.items()}, seconds, report)
+
+
+class _StepTimer:
+    def __init__(self, on_step: StepCallback | None, seconds: dict[str, float]):
+        self.on_step, self.seconds = on_step, seconds
+
+    def __call__(self, step: str):
+        self.step = step
+        return self
+
+    def __enter__(self):
+        if self.on_step:
+            self.on_step(self.step)
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds[self.step] = round(time.perf_counter() - self._start, 3)
+        return False

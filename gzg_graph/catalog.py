@@ -1,0 +1,90 @@
+"""The metadata graph: a DCAT catalogue that describes each named graph (source, licence, retrieval).
+
+Graph names are dataset URIs, so ``GRAPH ?g`` in a query can be joined with ``?g dct:license ?l``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
+
+from .errors import SourceError
+from .namespaces import bind_prefixes
+from .uris import UriPolicy
+
+DATASETS_FILE = "datasets.yaml"
+
+
+def read_datasets(data_dir: Path) -> dict:
+    path = data_dir / DATASETS_FILE
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise SourceError(path, "file not found") from e
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise SourceError(path, f"invalid YAML: {getattr(e, 'problem', e)}",
+                          line=mark.line + 1 if mark else None) from e
+    if not isinstance(content, dict) or "datasets" not in content or "catalog" not in content:
+        raise SourceError(path, "expected top-level keys 'catalog' and 'datasets'")
+    return content
+
+
+def metadata_graph(data_dir: Path, uris: UriPolicy, triple_counts: Mapping[str, int],
+                   built: datetime | None = None) -> Graph:
+    """DCAT description of the catalogue and of every graph in ``triple_counts`` (local name -> size)."""
+    content = read_datasets(data_dir)
+    built = built or datetime.now(timezone.utc).replace(microsecond=0)
+    g = bind_prefixes(Graph(), str(uris.ns))
+    catalog = uris.id("catalog", "gzg")
+    cat = content["catalog"]
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    _add_langs(g, catalog, DCTERMS.title, cat["title"])
+    _add_langs(g, catalog, DCTERMS.description, cat["description"])
+    publisher = uris.id("organisatie", "gzg-graph")
+    g.add((catalog, DCTERMS.publisher, publisher))
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal(cat["publisher"])))
+    g.add((catalog, DCTERMS.modified, Literal(built.isoformat(), datatype=XSD.dateTime)))
+    described = {entry["graph"]: entry for entry in content["datasets"]}
+    for name, count in sorted(triple_counts.items()):
+        entry = described.get(name)
+        if entry is None:
+            raise SourceError(data_dir / DATASETS_FILE, f"graph {name!r} is built but not described")
+        _describe_dataset(g, uris, catalog, entry, count, built)
+    return g
+
+
+def _describe_dataset(g: Graph, uris: UriPolicy, catalog: URIRef, entry: dict, count: int,
+                      built: datetime) -> None:
+    ds = uris.graph(entry["graph"])
+    g.add((catalog, DCAT.dataset, ds))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, RDF.type, VOID.Dataset))
+    _add_langs(g, ds, DCTERMS.title, entry["title"])
+    _add_langs(g, ds, DCTERMS.description, entry["description"])
+    if entry.get("license"):
+        g.add((ds, DCTERMS.license, URIRef(entry["license"])))
+    if entry.get("rights"):  # where no licence is stated upstream, say so rather than guess one
+        rights = uris.id("rechten", entry["graph"])
+        g.add((ds, DCTERMS.rights, rights))
+        g.add((rights, RDF.type, DCTERMS.RightsStatement))
+        _add_langs(g, rights, RDFS.label, entry["rights"])
+    for source in entry.get("sources") or []:
+        g.add((ds, DCTERMS.source, URIRef(source)))
+    if entry.get("retrieved"):
+        g.add((ds, DCTERMS.issued, Literal(str(entry["retrieved"]), datatype=XSD.date)))
+    g.add((ds, DCTERMS.modified, Literal(built.isoformat(), datatype=XSD.dateTime)))
+    g.add((ds, PROV.generatedAtTime, Literal(built.isoformat(), datatype=XSD.dateTime)))
+    g.add((ds, VOID.triples, Literal(count, datatype=XSD.integer)))
+    g.add((ds, DCAT.landingPage, URIRef(uris.doc("dataset", entry["graph"]))))
+
+
+def _add_langs(g: Graph, subject: URIRef, predicate: URIRef, texts: Mapping[str, str]) -> None:
+    for lang, text in texts.items():
+        g.add((subject, predicate, Literal(text, lang=lang)))

@@ -1,0 +1,56 @@
+"""Describing one resource: the triples behind a dereferenced URI (``/doc/...``) in any RDF syntax."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF
+
+from . import queries
+from .errors import GzgError
+from .namespaces import bind_prefixes
+from .store.base import RdfFormat, Store
+from .uris import UriPolicy
+
+_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+
+
+class NotFound(GzgError, LookupError):
+    """The graph says nothing about this resource."""
+
+
+def describe(store: Store, uri: str, uris: UriPolicy) -> Graph:
+    """The description of ``uri`` as an rdflib Graph (for serialising with prefixes and JSON-LD context)."""
+    if not _IRI.match(uri):
+        raise GzgError(f"not an absolute IRI: {uri!r}")
+    sparql = queries.load("describe", uris.base).replace("#VALUES#", f"VALUES ?resource {{ <{uri}> }}")
+    body = store.query(sparql, RdfFormat.NTRIPLES).body
+    graph = bind_prefixes(Graph(), str(uris.ns))
+    graph.parse(data=body.decode("utf-8"), format="nt")
+    if len(graph) == 0:
+        raise NotFound(f"nothing is known about <{uri}>")
+    return graph
+
+
+def document(store: Store, uri: str, uris: UriPolicy, document_url: str | None = None) -> Graph:
+    """``describe`` plus the document's own metadata (``foaf:primaryTopic``), as the URI standard asks."""
+    graph = describe(store, uri, uris)
+    if document_url:
+        doc = URIRef(document_url)
+        graph.add((doc, RDF.type, FOAF.Document))
+        graph.add((doc, FOAF.primaryTopic, URIRef(uri)))
+        graph.add((doc, DCTERMS.isPartOf, uris.id("catalog", "gzg")))
+        graph.add((doc, DCTERMS.title, Literal(f"Beschrijving van {uri}", lang="nl")))
+    return graph
+
+
+def serialise(graph: Graph, fmt: RdfFormat, context: dict[str, str] | None = None) -> bytes:
+    """Serialise with rdflib; JSON-LD is compacted with the project's prefixes as its context."""
+    if fmt == RdfFormat.JSONLD:
+        ctx = context or {p: str(ns) for p, ns in graph.namespaces() if p}
+        return graph.serialize(format="json-ld", context=ctx, auto_compact=True, encoding="utf-8")
+    names = {RdfFormat.TURTLE: "turtle", RdfFormat.NTRIPLES: "nt", RdfFormat.RDFXML: "xml"}
+    if fmt not in names:
+        raise GzgError(f"a resource description is a graph; {fmt.value} is not offered")
+    return graph.serialize(format=names[fmt], encoding="utf-8")

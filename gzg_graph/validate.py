@@ -1,0 +1,247 @@
+"""SHACL validation with pyshacl, and reports a data steward can read (nl and en).
+
+``conforms`` means *no sh:Violation*: Warnings and Infos are reported but never block a write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from .errors import SourceError
+from .namespaces import SH, bind_prefixes
+from .turtle import parse_turtle
+from .uris import UriPolicy
+
+SEVERITIES = ("Violation", "Warning", "Info")
+_TEXTS = {
+    "en": {"conforms": "conforms", "not": "does not conform", "Violation": "violation(s)",
+           "Warning": "warning(s)", "Info": "info message(s)", "focus": "focus node", "path": "path",
+           "value": "value", "shape": "shape", "none": "no problems found"},
+    "nl": {"conforms": "conform", "not": "niet conform", "Violation": "overtreding(en)",
+           "Warning": "waarschuwing(en)", "Info": "informatieve melding(en)", "focus": "focusknoop",
+           "path": "pad", "value": "waarde", "shape": "shape", "none": "geen problemen gevonden"},
+}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    focus_node: str
+    result_path: str | None
+    value: str | None
+    severity: str                   # 'Violation' | 'Warning' | 'Info'
+    source_shape: str
+    constraint: str                 # the constraint component, e.g. 'MinCountConstraintComponent'
+    messages: dict[str, str]        # language -> message ('' for untagged)
+
+    def message(self, lang: str = "en") -> str:
+        return self.messages.get(lang) or self.messages.get("") or next(iter(self.messages.values()), self.constraint)
+
+    def as_dict(self, lang: str | None = None) -> dict:
+        data = {"focusNode": self.focus_node, "resultPath": self.result_path, "value": self.value,
+                "severity": self.severity, "sourceShape": self.source_shape, "constraint": self.constraint}
+        data["message" if lang else "messages"] = self.message(lang) if lang else self.messages
+        return data
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    results: list[ValidationResult]
+    graph: Graph = field(repr=False)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def summary(self, lang: str = "en") -> str:
+        texts = _TEXTS.get(lang, _TEXTS["en"])
+        verdict = texts["conforms"] if self.conforms else texts["not"]
+        counts = ", ".join(f"{self.count(s)} {texts[s]}" for s in SEVERITIES)
+        return f"{verdict}: {counts}"
+
+    def text(self, lang: str = "en") -> str:
+        """The report grouped by shape, then focus node; most severe first."""
+        texts = _TEXTS.get(lang, _TEXTS["en"])
+        if not self.results:
+            return f"{self.summary(lang)} — {texts['none']}"
+        lines = [self.summary(lang)]
+        by_shape: dict[str, list[ValidationResult]] = defaultdict(list)
+        for result in self.results:
+            by_shape[result.source_shape].append(result)
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        for shape, results in sorted(by_shape.items(), key=lambda kv: (min(order[r.severity] for r in kv[1]), kv[0])):
+            lines.append(f"\n{texts['shape']} {shape}")
+            by_focus: dict[str, list[ValidationResult]] = defaultdict(list)
+            for result in results:
+                by_focus[result.focus_node].append(result)
+            for focus, items in sorted(by_focus.items()):
+                lines.append(f"  {texts['focus']} {focus}")
+                for r in sorted(items, key=lambda r: (order[r.severity], r.result_path or "")):
+                    where = f" [{texts['path']} {r.result_path}]" if r.result_path else ""
+                    value = f" ({texts['value']}: {r.value})" if r.value is not None else ""
+                    lines.append(f"    {r.severity}{where}: {r.message(lang)}{value}")
+        return "\n".join(lines)
+
+    def to_json(self, lang: str | None = None) -> dict:
+        return {"conforms": self.conforms, "summary": self.summary(lang or "en"),
+                "counts": {s: self.count(s) for s in SEVERITIES},
+                "results": [r.as_dict(lang) for r in self.results]}
+
+    def json_text(self, lang: str | None = None) -> str:
+        return json.dumps(self.to_json(lang), ensure_ascii=False, indent=2)
+
+
+def load_shapes(shapes_dir: Path, uris: UriPolicy) -> Graph:
+    """Every ``shapes/*.ttl``, relative IRIs resolved against the configured base."""
+    shapes = bind_prefixes(Graph(), str(uris.ns))
+    files = sorted(Path(shapes_dir).glob("*.ttl"))
+    if not files:
+        raise SourceError(shapes_dir, "no SHACL shapes (*.ttl) found")
+    for path in files:
+        shapes += parse_turtle(path, uris)
+    return shapes
+
+
+def validate(data: Graph | Dataset, shapes: Graph, *, ontology: Graph | None = None,
+             inference: str = "none") -> ValidationReport:
+    """Validate ``data`` against ``shapes``; ``inference='rdfs'`` first applies RDFS over data + ontology."""
+    if isinstance(data, Dataset):
+        union = Graph()
+        for graph in data.graphs():
+            union += graph
+        data = union
+    _, report_graph, _ = pyshacl_validate(
+        data, shacl_graph=shapes, ont_graph=ontology if inference != "none" else None,
+        inference=inference, advanced=True, allow_warnings=True, allow_infos=True, meta_shacl=False,
+    )
+    results = _results(report_graph)
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms, results, report_graph)
+
+
+def _results(report: Graph) -> list[ValidationResult]:
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        messages = {}
+        for message in report.objects(node, SH.resultMessage):
+            if isinstance(message, Literal):
+                messages[message.language or ""] = str(message)
+        severity = report.value(node, SH.resultSeverity)
+        results.append(ValidationResult(
+            focus_node=_show(report.value(node, SH.focusNode)),
+            result_path=_show(report.value(node, SH.resultPath)),
+            value=_show(report.value(node, SH.value)),
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            source_shape=_show(report.value(node, SH.sourceShape)) or "",
+            constraint=str(report.value(node, SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1],
+            messages=messages,
+        ))
+    return sorted(results, key=lambda r: (SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
+                                          r.source_shape, r.focus_node, r.result_path or ""))
+
+
+def _show(node) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, BNode):
+        return "_:" + str(node)
+    if isinstance(node, URIRef):
+        return str(node)
+    return str(node)
+
+
+# ------------------------------------------------------------------------------------------------
+# Incremental validation: only the nodes a change touches, against the state the change produces.
+# ------------------------------------------------------------------------------------------------
+
+#: How far (in outgoing links) a shape of ours looks from its focus node: a project's SPARQL constraints
+#: reach project -> call -> amount -> value, and project -> participation -> organisation -> type.
+REACH = 4
+#: How many incoming links a change can travel back to a node whose shape looks at it (an amount's value
+#: matters to its project; a participation's role to its project).
+REACH_BACK = 2
+
+
+class StateReader:
+    """Reads a neighbourhood from the current state: an rdflib Graph or a :class:`~gzg_graph.store.Store`."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def outgoing(self, nodes: set[URIRef]) -> Graph:
+        if isinstance(self.state, Graph):
+            found = Graph()
+            for node in nodes:
+                for triple in self.state.triples((node, None, None)):
+                    found.add(triple)
+            return found
+        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o }", nodes)
+
+    def incoming(self, nodes: set[URIRef]) -> set[URIRef]:
+        if isinstance(self.state, Graph):
+            return {s for node in nodes for s in self.state.subjects(None, node) if isinstance(s, URIRef)}
+        graph = self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o { %s } ?s ?p ?o FILTER(isIRI(?s)) }", nodes)
+        return {s for s in graph.subjects() if isinstance(s, URIRef)}
+
+    def _construct(self, template: str, nodes: set[URIRef]) -> Graph:
+        from .store.base import RdfFormat
+
+        graph = Graph()
+        ordered = sorted(nodes)
+        for start in range(0, len(ordered), 500):  # keep each query a reasonable size
+            values = " ".join(f"<{n}>" for n in ordered[start:start + 500])
+            body = self.state.query(template % values, RdfFormat.NTRIPLES).body
+            graph.parse(data=body.decode("utf-8"), format="nt")
+        return graph
+
+
+def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -> ValidationReport:
+    """Validate the state ``state + added - removed`` only where the change can make a difference.
+
+    The focus nodes are the IRIs the change mentions as subject, their referrers up to ``REACH_BACK``
+    links back, and the IRI objects of added triples; each is validated with its neighbourhood up to
+    ``REACH`` links out. For shapes that look no further than that, the verdict equals that of a full
+    validation of a state that conformed before the change (tests/test_incremental.py checks it).
+    """
+    removed = removed if removed is not None else Graph()
+    reader = StateReader(state)
+    changed_subjects = {s for s in (*added.subjects(), *removed.subjects()) if isinstance(s, URIRef)}
+    focus = set(changed_subjects) | {o for o in added.objects() if isinstance(o, URIRef)}
+    frontier = set(changed_subjects)
+    for _ in range(REACH_BACK):
+        frontier = reader.incoming(frontier) - focus
+        focus |= frontier
+    data = _neighbourhood(focus, reader, added, removed)
+    if not focus:
+        return ValidationReport(True, [], Graph())
+    _, report_graph, _ = pyshacl_validate(
+        data, shacl_graph=shapes, advanced=True, allow_warnings=True, allow_infos=True,
+        focus_nodes=sorted(focus),
+    )
+    results = _results(report_graph)
+    return ValidationReport(not any(r.severity == "Violation" for r in results), results, report_graph)
+
+
+def _neighbourhood(focus: set[URIRef], reader: StateReader, added: Graph, removed: Graph) -> Graph:
+    """Everything within ``REACH`` outgoing links of the focus nodes, as it will be after the change."""
+    data, seen, frontier = Graph(), set(), set(focus)
+    for _ in range(REACH + 1):
+        frontier -= seen
+        if not frontier:
+            break
+        seen |= frontier
+        found = reader.outgoing(frontier)
+        for node in frontier:
+            for triple in added.triples((node, None, None)):
+                found.add(triple)
+        for triple in found:
+            if triple not in removed:
+                data.add(triple)
+        frontier = {o for o in found.objects() if isinstance(o, (URIRef, BNode))}
+    return data

@@ -1,0 +1,46 @@
+"""Shared fixtures: the real graph, built once per test session from data/ into a temporary store."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from gzg_graph.config import Settings
+from gzg_graph.namespaces import PREFIXES
+from gzg_graph.store import EmbeddedStore
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+BASE = "http://127.0.0.1:8000"
+
+
+def settings_for(store_dir: Path, **changes) -> Settings:
+    defaults = {"base_uri": BASE, "data_dir": REPO / "data", "ontology_dir": REPO / "ontology",
+                "shapes_dir": REPO / "shapes"}
+    return dataclasses.replace(Settings.from_env(), store_dir=store_dir, **{**defaults, **changes})
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """(settings, store, build result) for the real graph."""
+    from gzg_graph.build import build
+
+    store_dir = tmp_path_factory.mktemp("store")
+    settings = settings_for(store_dir)
+    store = EmbeddedStore(store_dir, prefixes={**PREFIXES, "gzg": f"{BASE}/ns/gzg#"})
+    result = build(settings, store)
+    return settings, store, result
+
+
+@pytest.fixture(scope="session")
+def store(built) -> EmbeddedStore:
+    return built[1]
+
+
+@pytest.fixture()
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the clone")
+    return SHARED
