@@ -1,0 +1,42 @@
+"""``create_app(settings)``: wires the store and the routers. Nothing else lives here."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from gzg_graph import __version__
+from gzg_graph.config import Settings
+from gzg_graph.errors import GzgError
+from gzg_graph.namespaces import PREFIXES
+from gzg_graph.store import EmbeddedStore, Store
+from gzg_graph.uris import UriPolicy
+
+from .routes import home, resources, sparql, validate
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """The application; ``store`` defaults to the embedded store in ``settings.store_dir``."""
+    settings = settings or Settings.from_env()
+    uris = UriPolicy(settings.base_uri)
+    if store is None:
+        store = EmbeddedStore(settings.store_dir, prefixes={**PREFIXES, "gzg": str(uris.ns)})
+    app = FastAPI(
+        title="gzg-graph",
+        version=__version__,
+        description="Linked data about Flanders' *Gemeente zonder Gemeentehuis* programme: a SPARQL 1.1 "
+                    "endpoint and dereferenceable resources (Turtle, JSON-LD, N-Triples, RDF/XML, HTML).",
+    )
+    app.state.settings = settings
+    app.state.uris = uris
+    app.state.store = store
+    app.include_router(home.router)
+    app.include_router(sparql.router)
+    app.include_router(resources.router)
+    app.include_router(validate.router)
+
+    @app.exception_handler(GzgError)
+    async def gzg_error(_: Request, exc: GzgError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    return app

@@ -1,0 +1,36 @@
+"""FastAPI dependencies: the one place routes get the store, the settings and the URI policy from."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from gzg_graph.config import Settings
+from gzg_graph.store import Store
+from gzg_graph.uris import UriPolicy
+
+
+def get_store(request: Request) -> Store:
+    """The store, refreshed first when another process (``gzg build``) wrote a newer snapshot."""
+    store = request.app.state.store
+    refresh = getattr(store, "refresh", None)
+    if refresh is not None:
+        refresh()
+    return store
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_uris(request: Request) -> UriPolicy:
+    return request.app.state.uris
+
+
+def get_shapes(request: Request):
+    """The SHACL shapes, parsed once per application (they change only with a deployment)."""
+    shapes = getattr(request.app.state, "shapes", None)
+    if shapes is None:
+        from gzg_graph.validate import load_shapes
+
+        shapes = request.app.state.shapes = load_shapes(request.app.state.settings.shapes_dir, request.app.state.uris)
+    return shapes

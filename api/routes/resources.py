@@ -1,0 +1,80 @@
+"""Dereferenceable URIs: ``/id/...`` answers 303 to ``/doc/...``, which describes the thing.
+
+``/resource?uri=...`` describes any URI the graph knows (e.g. LBLOD's local governments), and
+``/doc/...`` negotiates Turtle, JSON-LD, N-Triples, RDF/XML or HTML (``?format=`` overrides Accept).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from gzg_graph import resources
+from gzg_graph.store import RdfFormat, Store
+from gzg_graph.uris import UriPolicy
+
+from ..deps import get_store, get_uris
+from ..html import render_description
+from ..negotiation import choose
+
+router = APIRouter(tags=["Resources"])
+
+HTML = "text/html"
+OFFERED = [RdfFormat.TURTLE.value, RdfFormat.JSONLD.value, RdfFormat.NTRIPLES.value, RdfFormat.RDFXML.value,
+           HTML, "application/json"]
+FORMAT_NAMES = {"ttl": RdfFormat.TURTLE.value, "turtle": RdfFormat.TURTLE.value, "jsonld": RdfFormat.JSONLD.value,
+                "json": RdfFormat.JSONLD.value, "nt": RdfFormat.NTRIPLES.value, "rdf": RdfFormat.RDFXML.value,
+                "xml": RdfFormat.RDFXML.value, "html": HTML}
+
+FormatParam = Annotated[str | None, Query(alias="format", description="ttl, jsonld, nt, rdf or html; overrides Accept.")]
+
+
+@router.get("/id/{path:path}", summary="A thing's URI: 303 See Other to its document", status_code=303)
+def thing(path: str, request: Request) -> RedirectResponse:
+    target = f"/doc/{path}"
+    if request.url.query:
+        target += f"?{request.url.query}"
+    return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+
+
+@router.get("/doc/{path:path}", summary="The document describing a thing minted under this base")
+def doc(path: str, request: Request, fmt: FormatParam = None, store: Store = Depends(get_store),
+        uris: UriPolicy = Depends(get_uris)) -> Response:
+    uri = f"{uris.base}/id/{path}"
+    return _describe(request, store, uris, uri, f"{uris.base}/doc/{path}", fmt)
+
+
+@router.get("/resource", summary="Describe any URI the graph knows (e.g. an LBLOD local government)")
+def resource(request: Request, uri: Annotated[str, Query(description="The absolute URI to describe.")],
+             fmt: FormatParam = None, store: Store = Depends(get_store),
+             uris: UriPolicy = Depends(get_uris)) -> Response:
+    return _describe(request, store, uris, uri, None, fmt)
+
+
+def _describe(request: Request, store: Store, uris: UriPolicy, uri: str, doc_url: str | None,
+              fmt: str | None) -> Response:
+    media_type = _negotiate(request, fmt)
+    try:
+        graph = resources.document(store, uri, uris, doc_url)
+    except resources.NotFound as e:
+        raise HTTPException(404, str(e)) from e
+    headers = {"Vary": "Accept"}
+    if media_type == HTML:
+        return HTMLResponse(render_description(graph, uri, uris), headers=headers)
+    rdf_format = RdfFormat.JSONLD if media_type == "application/json" else RdfFormat(media_type)
+    body = resources.serialise(graph, rdf_format)
+    charset = "; charset=utf-8" if rdf_format != RdfFormat.RDFXML else ""
+    return Response(body, media_type=rdf_format.value + charset, headers=headers)
+
+
+def _negotiate(request: Request, fmt: str | None) -> str:
+    if fmt is not None:
+        if fmt.lower() not in FORMAT_NAMES:
+            raise HTTPException(400, f"unknown format {fmt!r}; use one of {', '.join(FORMAT_NAMES)}")
+        return FORMAT_NAMES[fmt.lower()]
+    media_type = choose(request.headers.get("accept"), OFFERED)
+    if media_type is None:
+        raise HTTPException(406, f"offered: {', '.join(OFFERED)}")
+    return media_type

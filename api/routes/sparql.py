@@ -1,0 +1,95 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation (GET, POST form, POST direct).
+
+The default graph is the union of all named graphs unless ``default-graph-uri`` names graphs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+
+from gzg_graph.config import Settings
+from gzg_graph.errors import QueryError
+from gzg_graph.store import RdfFormat, ResultFormat, Store, detect_query_kind
+
+from ..deps import get_settings, get_store
+from ..negotiation import choose
+
+router = APIRouter(tags=["SPARQL"])
+
+RESULT_TYPES = [f.value for f in ResultFormat] + ["application/json"]
+GRAPH_TYPES = [RdfFormat.TURTLE.value, RdfFormat.NTRIPLES.value, RdfFormat.JSONLD.value, RdfFormat.RDFXML.value]
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+
+
+@router.get("/sparql", summary="Run a SPARQL query (query in the URL)")
+def sparql_get(request: Request,
+               query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
+               default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+               named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+               store: Store = Depends(get_store), settings: Settings = Depends(get_settings)) -> Response:
+    if query is None:
+        raise HTTPException(400, "missing 'query' parameter")
+    if len(query.encode("utf-8")) > settings.max_request_bytes:
+        raise HTTPException(413, f"query larger than {settings.max_request_bytes} bytes")
+    return _run(request, store, query, default_graph_uri, named_graph_uri)
+
+
+@router.post("/sparql", summary="Run a SPARQL query (form-encoded or application/sparql-query body)",
+             openapi_extra={"requestBody": {"content": {
+                 FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
+                 DIRECT: {"schema": {"type": "string"}}}}})
+async def sparql_post(request: Request, store: Store = Depends(get_store),
+                      settings: Settings = Depends(get_settings)) -> Response:
+    body = await _read_limited(request, settings.max_request_bytes)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    params = parse_qs(request.url.query)
+    if content_type == FORM:
+        form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        if "update" in form:
+            raise HTTPException(400, "this endpoint answers queries; SPARQL updates are not accepted here")
+        if "query" not in form:
+            raise HTTPException(400, "missing 'query' field in the form")
+        query = form["query"][0]
+        params = {**params, **form}
+    elif content_type == DIRECT:
+        query = body.decode("utf-8")
+    else:
+        raise HTTPException(415, f"POST a query as {FORM} or {DIRECT}, not {content_type or 'no content type'}")
+    return _run(request, store, query, params.get("default-graph-uri"), params.get("named-graph-uri"))
+
+
+def _run(request: Request, store: Store, query: str, default_graphs, named_graphs) -> Response:
+    kind = detect_query_kind(query)
+    if kind == "update":
+        raise HTTPException(400, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE expected); "
+                                 "updates are not accepted here")
+    accept = request.headers.get("accept")
+    offered = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
+    media_type = choose(accept, offered)
+    if media_type is None:
+        raise HTTPException(406, f"cannot answer a {kind} query as {accept}; offered: {', '.join(offered)}")
+    fmt = RdfFormat(media_type) if kind == "graph" else ResultFormat(
+        ResultFormat.JSON.value if media_type == "application/json" else media_type)
+    try:
+        result = store.query(query, fmt, default_graphs=default_graphs, named_graphs=named_graphs)
+    except QueryError as e:
+        raise HTTPException(400, str(e)) from e
+    charset = "; charset=utf-8" if media_type.startswith("text/") or "json" in media_type else ""
+    return Response(result.body, media_type=media_type + charset, headers={"Vary": "Accept"})
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"request body larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"request body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

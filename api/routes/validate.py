@@ -1,0 +1,65 @@
+"""``POST /validate``: check RDF against the shapes and return the SHACL report, negotiated.
+
+The body is RDF in Turtle, N-Triples, JSON-LD or RDF/XML (by Content-Type). By default it is validated
+as a change to the graph (links to local governments and calls in the store count); ``mode=alone``
+validates it by itself. ``application/json`` gives a summary with every result; ``text/turtle`` or
+``application/ld+json`` the full ``sh:ValidationReport``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from gzg_graph.config import Settings
+from gzg_graph.errors import SourceError
+from gzg_graph.rdf_input import parse_rdf
+from gzg_graph.store import RdfFormat, Store
+from gzg_graph.uris import UriPolicy
+from gzg_graph.validate import validate, validate_change
+
+from ..deps import get_settings, get_shapes, get_store, get_uris
+from ..negotiation import choose
+from .sparql import _read_limited
+
+router = APIRouter(tags=["Validation"])
+
+ACCEPTED_BODIES = {RdfFormat.TURTLE.value: RdfFormat.TURTLE, RdfFormat.NTRIPLES.value: RdfFormat.NTRIPLES,
+                   RdfFormat.JSONLD.value: RdfFormat.JSONLD, RdfFormat.RDFXML.value: RdfFormat.RDFXML,
+                   "application/json": RdfFormat.JSONLD, "text/plain": RdfFormat.NTRIPLES}
+REPORT_TYPES = ["application/json", RdfFormat.TURTLE.value, RdfFormat.JSONLD.value]
+
+
+@router.post("/validate", summary="Validate RDF against the SHACL shapes",
+             responses={200: {"description": "The data conforms (no sh:Violation); warnings may be listed."},
+                        422: {"description": "The data violates the shapes; the body is the report."}},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 t: {"schema": {"type": "string"}} for t in ACCEPTED_BODIES if t != "text/plain"}}})
+async def validate_body(request: Request,
+                        mode: Annotated[Literal["change", "alone"], Query(description="change: validate against the store; alone: by itself.")] = "change",
+                        lang: Annotated[Literal["nl", "en"], Query(description="Language of the messages in the JSON summary.")] = "en",
+                        store: Store = Depends(get_store), settings: Settings = Depends(get_settings),
+                        uris: UriPolicy = Depends(get_uris), shapes=Depends(get_shapes)) -> Response:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in ACCEPTED_BODIES:
+        raise HTTPException(415, f"send RDF as one of: {', '.join(t for t in ACCEPTED_BODIES if t != 'text/plain')}")
+    media_type = choose(request.headers.get("accept"), REPORT_TYPES)
+    if media_type is None:
+        raise HTTPException(406, f"the report is offered as: {', '.join(REPORT_TYPES)}")
+    body = await _read_limited(request, settings.max_request_bytes)
+    try:
+        data = parse_rdf(body, ACCEPTED_BODIES[content_type], "request body", uris.parse_base)
+    except SourceError as e:
+        raise HTTPException(400, {"error": e.detail, "line": e.line, "column": e.column}) from e
+    if mode == "alone" or len(store.graphs()) == 0:
+        report = validate(data, shapes)
+    else:
+        report = validate_change(data, None, store, shapes)
+    status = 200 if report.conforms else 422
+    if media_type == "application/json":
+        return JSONResponse(report.to_json(lang), status_code=status)
+    fmt = "turtle" if media_type == RdfFormat.TURTLE.value else "json-ld"
+    return Response(report.graph.serialize(format=fmt, encoding="utf-8"), status_code=status,
+                    media_type=f"{media_type}; charset=utf-8")
