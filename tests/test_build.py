@@ -44,10 +44,11 @@ def test_all_seven_calls_with_windows_and_maximum_amounts(store):
 def test_call_one_published_leverage_figures(store):
     from gzg_graph import queries
 
-    row = store.select(queries.load("call-leverage-published"))[0]
-    values = {k: float(v) for k, v in row.items() if k not in ("call", "source", "number")
-              and v.replace(".", "", 1).isdigit()}
-    assert sorted(values.values()) == [6.5, 11, 16, 46]
+    [row] = store.select(queries.load("call-leverage-published"))
+    assert row["number"] == "1"
+    assert (int(row["subsidisedProjects"]), int(row["uniqueInitiators"]), float(row["averageConsortiumSize"]),
+            int(row["largestConsortium"])) == (11, 46, 6.5, 16)
+    assert (int(row["submittedApplications"]), int(row["uniqueApplicants"])) == (28, 109)
 
 
 def test_municipalities_per_period_each_with_nis_and_lblod_uri(store):
@@ -122,13 +123,14 @@ def test_broken_source_is_refused_with_file_and_line(case, data_copy, filled_sto
 
 def test_data_violating_the_shapes_is_refused_with_the_report(data_copy, filled_store):
     store, before, generation = filled_store
-    # a second penhouder for Burgerloket: each project has exactly one
-    _append_line(data_copy / "participations.csv", "burgerloket,Nijlen,penhouder,,https://example.org/x")
+    # a project granted more than its call's maximum (call 1: EUR 150,000 per project)
+    _append_line(data_copy / "projects.csv", "te-duur,Te duur project,1,,,,,200000,,,,,https://example.org/x")
+    _append_line(data_copy / "participations.csv", "te-duur,Geel,penhouder,,https://example.org/x")
     with pytest.raises(ValidationFailed) as caught:
         build(settings_for(store.directory, data_dir=data_copy), store)
     report = caught.value.report
     assert not report.conforms
-    assert any(r.severity == "Violation" and "project/burgerloket" in r.focus_node for r in report.results)
+    assert any(r.severity == "Violation" and "project/te-duur" in r.focus_node for r in report.results)
     _assert_unchanged(store, before, generation)
 
 
