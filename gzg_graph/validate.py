@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,18 +121,20 @@ def validate(data: Graph | Dataset, shapes: Graph, *, ontology: Graph | None = N
         data, shacl_graph=shapes, ont_graph=ontology if inference != "none" else None,
         inference=inference, advanced=True, allow_warnings=True, allow_infos=True, meta_shacl=False,
     )
-    results = _results(report_graph)
+    results = _results(report_graph, shapes)
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms, results, report_graph)
 
 
-def _results(report: Graph) -> list[ValidationResult]:
+def _results(report: Graph, shapes: Graph) -> list[ValidationResult]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         messages = {}
+        templates = list(shapes.objects(report.value(node, SH.sourceConstraint), SH.message)) \
+            if report.value(node, SH.sourceConstraint) is not None else []
         for message in report.objects(node, SH.resultMessage):
             if isinstance(message, Literal):
-                messages[message.language or ""] = str(message)
+                messages[message.language or _language_of(str(message), templates)] = str(message)
         severity = report.value(node, SH.resultSeverity)
         results.append(ValidationResult(
             focus_node=_show(report.value(node, SH.focusNode)),
@@ -144,6 +147,18 @@ def _results(report: Graph) -> list[ValidationResult]:
         ))
     return sorted(results, key=lambda r: (SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
                                           r.source_shape, r.focus_node, r.result_path or ""))
+
+
+def _language_of(message: str, templates: list) -> str:
+    """The language of a SPARQL constraint's message, which pyshacl returns untagged after filling in
+    its ``{?var}`` / ``{$this}`` placeholders: the tagged template it matches tells."""
+    for template in templates:
+        if not isinstance(template, Literal) or not template.language:
+            continue
+        parts = re.split(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}", str(template))
+        if re.fullmatch(".*?".join(re.escape(p) for p in parts), message, flags=re.DOTALL):
+            return template.language
+    return ""
 
 
 def _show(node) -> str | None:
@@ -163,6 +178,10 @@ def _show(node) -> str | None:
 #: How far (in outgoing links) a shape of ours looks from its focus node: a project's SPARQL constraints
 #: reach project -> call -> amount -> value, and project -> participation -> organisation -> type.
 REACH = 4
+#: Links that fan out from hubs: an organisation plays roles in hundreds of projects. No shape needs them
+#: from the organisation's side, so they are followed out only from focus nodes (incoming, as the shapes
+#: use them, they are always followed).
+HUB_PREDICATES = frozenset({URIRef("http://data.europa.eu/m8g/playsRole")})
 #: How many incoming links a change can travel back to a node whose shape looks at it (an amount's value
 #: matters to its project; a participation's role to its project).
 REACH_BACK = 2
@@ -183,17 +202,24 @@ class StateReader:
             return found
         return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o }", nodes)
 
-    def incoming(self, nodes: set[URIRef]) -> set[URIRef]:
+    def incoming(self, nodes: set[URIRef], predicates: set[URIRef] | None = None) -> Graph:
+        """Triples pointing at ``nodes`` (only through ``predicates`` when given)."""
         if isinstance(self.state, Graph):
-            return {s for node in nodes for s in self.state.subjects(None, node) if isinstance(s, URIRef)}
-        graph = self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o { %s } ?s ?p ?o FILTER(isIRI(?s)) }", nodes)
-        return {s for s in graph.subjects() if isinstance(s, URIRef)}
+            found = Graph()
+            for node in nodes:
+                for s, p, o in self.state.triples((None, None, node)):
+                    if predicates is None or p in predicates:
+                        found.add((s, p, o))
+            return found
+        only = f"VALUES ?p {{ {' '.join(f'<{p}>' for p in sorted(predicates))} }}" if predicates else ""
+        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o { %s } " + only.replace("%", "%%")
+                               + " ?s ?p ?o FILTER(isIRI(?s)) }", nodes)
 
     def _construct(self, template: str, nodes: set[URIRef]) -> Graph:
         from .store.base import RdfFormat
 
         graph = Graph()
-        ordered = sorted(nodes)
+        ordered = sorted(n for n in nodes if isinstance(n, URIRef))
         for start in range(0, len(ordered), 500):  # keep each query a reasonable size
             values = " ".join(f"<{n}>" for n in ordered[start:start + 500])
             body = self.state.query(template % values, RdfFormat.NTRIPLES).body
@@ -201,47 +227,69 @@ class StateReader:
         return graph
 
 
+def inverse_predicates(shapes: Graph) -> set[URIRef]:
+    """Predicates the shapes follow backwards (``sh:inversePath``): a neighbourhood must include them.
+
+    Our SPARQL constraints walk backwards only over these same predicates (m8g:playsRole,
+    m8g:hasParticipation, lblodSubsidie:heeftReeks); a new constraint that walks back over another
+    predicate must declare it with an ``sh:inversePath`` too, or incremental validation will miss it.
+    """
+    return {p for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
+
+
 def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -> ValidationReport:
     """Validate the state ``state + added - removed`` only where the change can make a difference.
 
-    The focus nodes are the IRIs the change mentions as subject, their referrers up to ``REACH_BACK``
-    links back, and the IRI objects of added triples; each is validated with its neighbourhood up to
-    ``REACH`` links out. For shapes that look no further than that, the verdict equals that of a full
-    validation of a state that conformed before the change (tests/test_incremental.py checks it).
+    Focus nodes: the IRIs the change mentions (subjects, and objects of added triples), plus their
+    referrers up to ``REACH_BACK`` links back. Each is validated with its neighbourhood: ``REACH`` links
+    out, plus the backward links the shapes follow. For shapes that look no further than that, the verdict
+    equals that of a full validation of a state that conformed before the change (tests/test_incremental.py
+    checks it on generated changes).
     """
     removed = removed if removed is not None else Graph()
     reader = StateReader(state)
-    changed_subjects = {s for s in (*added.subjects(), *removed.subjects()) if isinstance(s, URIRef)}
-    focus = set(changed_subjects) | {o for o in added.objects() if isinstance(o, URIRef)}
-    frontier = set(changed_subjects)
+    inverse = inverse_predicates(shapes)
+    changes = [*added, *removed]
+    start = {s for s, _, _ in changes if isinstance(s, URIRef)}
+    start |= {o for _, p, o in changes if p in inverse and isinstance(o, URIRef)}
+    focus = start | {o for o in added.objects() if isinstance(o, URIRef)}
+    frontier = set(start)
     for _ in range(REACH_BACK):
-        frontier = reader.incoming(frontier) - focus
+        frontier = {s for s in reader.incoming(frontier).subjects() if isinstance(s, URIRef)} - focus
+        frontier |= {s for node in list(frontier) for s in added.subjects(None, node)}
         focus |= frontier
-    data = _neighbourhood(focus, reader, added, removed)
     if not focus:
         return ValidationReport(True, [], Graph())
+    data = _neighbourhood(focus, reader, added, removed, inverse)
     _, report_graph, _ = pyshacl_validate(
         data, shacl_graph=shapes, advanced=True, allow_warnings=True, allow_infos=True,
         focus_nodes=sorted(focus),
     )
-    results = _results(report_graph)
+    results = _results(report_graph, shapes)
     return ValidationReport(not any(r.severity == "Violation" for r in results), results, report_graph)
 
 
-def _neighbourhood(focus: set[URIRef], reader: StateReader, added: Graph, removed: Graph) -> Graph:
-    """Everything within ``REACH`` outgoing links of the focus nodes, as it will be after the change."""
+def _neighbourhood(focus: set[URIRef], reader: StateReader, added: Graph, removed: Graph,
+                   inverse: set[URIRef]) -> Graph:
+    """The triples within reach of the focus nodes, as they will be after the change."""
     data, seen, frontier = Graph(), set(), set(focus)
     for _ in range(REACH + 1):
         frontier -= seen
         if not frontier:
             break
         seen |= frontier
-        found = reader.outgoing(frontier)
+        found = reader.outgoing(frontier) + (reader.incoming(frontier, inverse) if inverse else Graph())
+        found -= [(s, p, o) for s, p, o in found if p in HUB_PREDICATES and s in frontier and s not in focus]
         for node in frontier:
-            for triple in added.triples((node, None, None)):
-                found.add(triple)
+            found += added.triples((node, None, None))
+            for p in inverse:
+                found += added.triples((None, p, node))
+        next_frontier = set()
         for triple in found:
-            if triple not in removed:
-                data.add(triple)
-        frontier = {o for o in found.objects() if isinstance(o, (URIRef, BNode))}
+            if triple in removed:
+                continue
+            data.add(triple)
+            s, _, o = triple
+            next_frontier |= {n for n in (s, o) if isinstance(n, (URIRef, BNode))}
+        frontier = next_frontier
     return data
