@@ -261,12 +261,35 @@ def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -
     if not focus:
         return ValidationReport(True, [], Graph())
     data = _neighbourhood(focus, reader, added, removed, inverse)
-    _, report_graph, _ = pyshacl_validate(
-        data, shacl_graph=shapes, advanced=True, allow_warnings=True, allow_infos=True,
-        focus_nodes=sorted(focus),
-    )
-    results = _results(report_graph, shapes)
-    return ValidationReport(not any(r.severity == "Violation" for r in results), results, report_graph)
+    # Validate the whole neighbourhood and keep the results about focus nodes: the others sit at its edge,
+    # where their own neighbourhood is cut off. (pyshacl's focus_nodes option is not used: it mis-evaluates
+    # nested shapes such as sh:not / sh:qualifiedValueShape on the value nodes.)
+    _, report_graph, _ = pyshacl_validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True,
+                                          allow_infos=True)
+    keep = {str(node) for node in focus}
+    results = [r for r in _results(report_graph, shapes) if r.focus_node in keep]
+    return ValidationReport(not any(r.severity == "Violation" for r in results), results,
+                            _report_subset(report_graph, keep, all(r.severity != "Violation" for r in results)))
+
+
+def _report_subset(report: Graph, focus: set[str], conforms: bool) -> Graph:
+    """The sh:ValidationReport restricted to the results about the focus nodes."""
+    subset = Graph(namespace_manager=report.namespace_manager)
+    root = next(report.subjects(RDF.type, SH.ValidationReport), BNode())
+    subset.add((root, RDF.type, SH.ValidationReport))
+    subset.add((root, SH.conforms, Literal(conforms)))
+    for result in report.objects(root, SH.result):
+        if str(report.value(result, SH.focusNode)) in focus:
+            subset.add((root, SH.result, result))
+            _copy_description(report, subset, result)
+    return subset
+
+
+def _copy_description(source: Graph, target: Graph, node) -> None:
+    for p, o in source.predicate_objects(node):
+        target.add((node, p, o))
+        if isinstance(o, BNode):
+            _copy_description(source, target, o)
 
 
 def _neighbourhood(focus: set[URIRef], reader: StateReader, added: Graph, removed: Graph,

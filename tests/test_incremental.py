@@ -1,0 +1,113 @@
+"""Incremental validation gives the same verdict as full validation, on many generated changes.
+
+The base is the conforming small world of ``tests/shapes/base.ttl``. A change is either one of the
+hand-written shape cases (``tests/shapes/*.ttl``: additions plus removals) or a random mutation of the
+base: triples removed, triples re-pointed at other nodes or given other literals. For each, the verdict
+of ``validate_change`` (only the touched nodes, reading the base as the current state) must equal that of
+``validate`` over the whole changed graph.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import XSD
+
+from conftest import BASE, REPO
+from gzg_graph.store import EmbeddedStore
+from gzg_graph.turtle import parse_turtle
+from gzg_graph.uris import UriPolicy
+from gzg_graph.validate import load_shapes, validate, validate_change
+
+URIS = UriPolicy(BASE)
+CASES = REPO / "tests" / "shapes"
+TEST = Namespace("http://example.org/shape-tests#")
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return load_shapes(REPO / "shapes", URIS)
+
+
+@pytest.fixture(scope="module")
+def base() -> Graph:
+    return parse_turtle(CASES / "base.ttl", URIS)
+
+
+def case_change(name: str, base: Graph) -> tuple[Graph, Graph]:
+    """(added, removed) of a hand-written case, relative to the base."""
+    case = parse_turtle(CASES / f"{name}.ttl", URIS)
+    removed = Graph()
+    for subject, predicate in case.subject_objects(URIRef(str(TEST) + "drop")):
+        removed += base.triples((subject, predicate, None))
+    for subject in case.subjects(URIRef(str(TEST) + "dropResource"), Literal(True)):
+        removed += base.triples((subject, None, None))
+    added = Graph()
+    for s, p, o in case:
+        if not str(p).startswith(str(TEST)) and (s, p, o) not in base:
+            added.add((s, p, o))
+    return added, removed
+
+
+def full_verdict(base: Graph, added: Graph, removed: Graph, shapes: Graph) -> bool:
+    changed = Graph()
+    changed += (t for t in base if t not in removed)
+    changed += added
+    return validate(changed, shapes).conforms
+
+
+def test_base_world_conforms(base, shapes):
+    assert validate(base, shapes).conforms
+
+
+CASE_NAMES = sorted(p.stem for p in CASES.glob("*.ttl") if p.stem != "base")
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_incremental_agrees_on_every_shape_case(name, base, shapes):
+    added, removed = case_change(name, base)
+    expected = full_verdict(base, added, removed, shapes)
+    assert validate_change(added, removed, base, shapes).conforms == expected
+
+
+def test_incremental_reads_a_real_store_as_state(base, shapes):
+    store = EmbeddedStore()
+    store.replace_graphs({f"{BASE}/id/dataset/test": base.serialize(format="nt", encoding="utf-8")})
+    for name in ("project-two-penhouders", "call-window-reversed", "call-ok"):
+        added, removed = case_change(name, base)
+        assert validate_change(added, removed, store, shapes).conforms == full_verdict(base, added, removed, shapes)
+
+
+@st.composite
+def mutations(draw, base: Graph) -> tuple[Graph, Graph]:
+    """Remove a few base triples and add a few re-pointed copies: plausible edits, right and wrong."""
+    triples = sorted(base, key=lambda t: tuple(map(str, t)))
+    nodes = sorted({s for s, _, _ in triples if isinstance(s, URIRef)})
+    literals = [Literal("2021-01-01", datatype=XSD.date), Literal("2020-01-01T00:00:00", datatype=XSD.dateTime),
+                Literal("999999999", datatype=XSD.decimal), Literal("1", datatype=XSD.decimal), Literal("tekst", lang="nl"),
+                Literal("12345"), Literal("0207451227"), Literal("0207451228"), Literal(3), Literal("USD")]
+    removed, added = Graph(), Graph()
+    for triple in draw(st.lists(st.sampled_from(triples), max_size=3, unique=True)):
+        removed.add(triple)
+    for s, p, o in draw(st.lists(st.sampled_from(triples), min_size=1, max_size=3, unique=True)):
+        replacement = draw(st.sampled_from(nodes)) if isinstance(o, URIRef) else draw(st.sampled_from(literals))
+        subject = draw(st.sampled_from([s, s, draw(st.sampled_from(nodes))]))
+        if (subject, p, replacement) not in base:
+            added.add((subject, p, replacement))
+    return added, removed
+
+
+def test_incremental_agrees_on_generated_mutations(base, shapes):
+    @given(mutations(base))
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    def check(change):
+        added, removed = change
+        expected = full_verdict(base, added, removed, shapes)
+        assert validate_change(added, removed, base, shapes).conforms == expected, (
+            f"added:\n{added.serialize(format='nt')}\nremoved:\n{removed.serialize(format='nt')}")
+
+    check()
