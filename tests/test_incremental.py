@@ -111,3 +111,17 @@ def test_incremental_agrees_on_generated_mutations(base, shapes):
             f"added:\n{added.serialize(format='nt')}\nremoved:\n{removed.serialize(format='nt')}")
 
     check()
+
+
+def test_no_shape_follows_a_hub_link_forward(shapes):
+    """validate_change never reads hub links (m8g:playsRole) forward; the shapes must not need them so."""
+    from rdflib.namespace import SH
+
+    from gzg_graph.validate import HUB_PREDICATES
+
+    forward = set(shapes.objects(None, SH.path))
+    assert not forward & HUB_PREDICATES
+    for query in shapes.objects(None, SH.select):
+        for hub in HUB_PREDICATES:
+            short = "m8g:" + str(hub).rsplit("/", 1)[-1]
+            assert f"$this {short}" not in str(query) and f"$this <{hub}>" not in str(query)
