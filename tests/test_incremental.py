@@ -103,7 +103,7 @@ def mutations(draw, base: Graph) -> tuple[Graph, Graph]:
 
 def test_incremental_agrees_on_generated_mutations(base, shapes):
     @given(mutations(base))
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
     def check(change):
         added, removed = change
         expected = full_verdict(base, added, removed, shapes)
