@@ -36,7 +36,8 @@ test: install-test
 	$(BIN)/python -m pytest
 
 bench: install-test
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/store_modes.py
+	$(BIN)/python benchmarks/validation.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis benchmarks/out

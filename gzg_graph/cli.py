@@ -213,6 +213,36 @@ def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="RDF fil
     raise typer.Exit(0 if report.conforms else 1)
 
 
+@app.command()
+def load(files: Annotated[list[Path], typer.Argument(help="RDF files to add (any syntax).")],
+         graph: Annotated[str, typer.Option(help="Local name of the named graph to add to ({base}/id/dataset/NAME).")] = "gzg",
+         input_format: Annotated[Optional[str], typer.Option("--input-format", help="Syntax of the files (default: by extension).")] = None,
+         lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "en",
+         store: StoreOption = None) -> None:
+    """Add RDF to the store after validating it as a change; refuse (store unchanged) on any violation."""
+    from .rdf_input import read_rdf_file
+    from .uris import UriPolicy
+    from .validate import load_shapes
+    from .writes import add_validated
+
+    settings = _settings(store)
+    uris = UriPolicy(settings.base_uri)
+    try:
+        data = Graph()
+        for path in files:
+            data += read_rdf_file(path, input_format, uris.parse_base)
+        target = open_store(settings)
+        if len(target) == 0:
+            _fail(f"the store at {settings.store_dir} is empty: run `gzg build` first")
+        report = add_validated(target, str(uris.graph(graph)), data, load_shapes(settings.shapes_dir, uris))
+    except ValidationFailed as e:
+        err.print(e.report.text(lang), highlight=False, soft_wrap=True)
+        _fail(f"load refused, store unchanged: {e.report.summary(lang)}")
+    except GzgError as e:
+        _fail(f"load failed, store unchanged: {e}")
+    out.print(f"added {len(data)} triples to {uris.graph(graph)}; {report.summary(lang)}", highlight=False)
+
+
 def _print_report(report, report_format: ReportFormat, lang: str) -> None:
     if report_format is ReportFormat.text:
         out.print(report.text(lang), highlight=False, soft_wrap=True)

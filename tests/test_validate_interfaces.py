@@ -148,3 +148,40 @@ def test_post_validate_wrong_media_type_is_415_and_oversized_is_413(built, clien
     settings, store, _ = built
     small = TestClient(create_app(dataclasses.replace(settings, max_request_bytes=100), store))
     assert small.post("/validate", content="#" * 200, headers={"content-type": "text/turtle"}).status_code == 413
+
+
+# --- the guarded load ----------------------------------------------------------------------------
+
+@pytest.fixture()
+def own_store(built, tmp_path: Path) -> Path:
+    """A copy of the built store that a test may write to."""
+    import shutil
+
+    target = tmp_path / "store"
+    shutil.copytree(built[0].store_dir, target)
+    return target
+
+
+def test_load_refuses_a_violating_file_and_leaves_the_store_as_it_was(own_store, files):
+    from gzg_graph.store import EmbeddedStore, RdfFormat
+
+    generation = EmbeddedStore(own_store).generation
+
+    def content() -> bytes:  # the snapshot file itself: byte for byte
+        return (own_store / generation / "data.nq").read_bytes()
+
+    before = content()
+    result = gzg("load", str(files["too-much"]), "--store-dir", str(own_store))
+    assert result.returncode == 1
+    [message] = error_lines(result)
+    assert "load refused, store unchanged" in message
+    assert "150000 EUR" in result.stderr
+    assert content() == before and EmbeddedStore(own_store).generation == generation
+
+
+def test_load_adds_a_conforming_file(own_store, files):
+    from gzg_graph.store import EmbeddedStore
+
+    result = gzg("load", str(files["ok"]), "--store-dir", str(own_store))
+    assert result.returncode == 0, result.stderr
+    assert EmbeddedStore(own_store).ask(f"ASK {{ <{BASE}/id/project/nieuw> ?p ?o }}")

@@ -1,0 +1,22 @@
+"""Guarded writes: data reaches the store only after it passed the shapes, as a change to the graph.
+
+The build replaces everything (``build.py``); this is the path for adding data to a graph that is
+already there (a steward's file, and later the API's updates).
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from .errors import ValidationFailed
+from .store.base import Store
+from .validate import ValidationReport, validate_change
+
+
+def add_validated(store: Store, graph: str, data: Graph, shapes: Graph) -> ValidationReport:
+    """Add ``data`` to named graph ``graph`` if the store with it still conforms; else raise, writing nothing."""
+    report = validate_change(data, None, store, shapes)
+    if not report.conforms:
+        raise ValidationFailed(report, f"refused, store unchanged: {report.summary('en')}")
+    store.add(graph, data.serialize(format="nt", encoding="utf-8"))
+    return report
