@@ -44,3 +44,19 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the clone")
     return SHARED
+
+
+#: Our own source files in data/ (not the imported LBLOD data in data/lblod/).
+OWN_FILES = ("programme.yaml", "calls.yaml", "concepts.ttl", "partners.csv", "building-blocks.csv",
+             "projects.csv", "participations.csv", "sources.yaml", "sources")
+
+
+@pytest.fixture()
+def own_data_copy(tmp_path) -> Path:
+    """A writable copy of our own files in data/, to break one of them per test."""
+    import shutil
+
+    for name in OWN_FILES:
+        source = REPO / "data" / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    return tmp_path

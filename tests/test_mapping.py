@@ -19,6 +19,7 @@ from gzg_graph.mapping import own_data_graph
 from gzg_graph.namespaces import LBLOD_SUBSIDIE, M8G, SCHEMA
 from gzg_graph.organisations import OrganisationIndex
 from gzg_graph.uris import UriPolicy
+from conftest import OWN_FILES
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -30,8 +31,6 @@ MEASURE = URIRef("http://lblod.data.info/id/subsidy-measure-offers/8379a4ea-fd83
 MECHELEN = "http://data.lblod.info/id/bestuurseenheden/be278471a2a318edba32e7ac4294c0eafbe4c8077a34dcbb9c2e43211d4a78a6"
 AALTER = "http://data.lblod.info/id/bestuurseenheden/5116efa8-e96e-46a2-aba6-c077e9056a96"
 NIJLEN = "http://data.lblod.info/id/bestuurseenheden/fb4ab93def093fcefdcbafe1055941c02bb109290fffb9cd9012d549aed480b8"
-OWN_FILES = ("programme.yaml", "calls.yaml", "concepts.ttl", "partners.csv", "building-blocks.csv",
-             "projects.csv", "participations.csv", "sources.yaml", "sources")
 
 # The calls as the Loket publishes their submission windows, with our maximum amounts (calls.yaml).
 EXPECTED_CALLS = {
@@ -83,14 +82,6 @@ def graph() -> Graph:
 @pytest.fixture(scope="module")
 def store(graph) -> pyoxigraph.Store:
     return store_with(graph)
-
-
-@pytest.fixture()
-def data_copy(tmp_path) -> Path:
-    for name in OWN_FILES:
-        source = DATA / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
-    return tmp_path
 
 
 # -- shape of the graph ------------------------------------------------------------------------------------------
@@ -280,26 +271,26 @@ def expect_participation_error(data_dir: Path, line: int, match: str) -> None:
     assert f"participations.csv:{line}:" in str(caught.value)
 
 
-def test_unknown_municipality(data_copy):
-    line = add_participation(data_copy, "burgerloket,Gemeente Mechlen,partner,,https://example.org")
-    expect_participation_error(data_copy, line, "'Gemeente Mechlen'.*did you mean 'Mechelen'")
+def test_unknown_municipality(own_data_copy):
+    line = add_participation(own_data_copy, "burgerloket,Gemeente Mechlen,partner,,https://example.org")
+    expect_participation_error(own_data_copy, line, "'Gemeente Mechlen'.*did you mean 'Mechelen'")
 
 
-def test_ambiguous_name(data_copy):
-    line = add_participation(data_copy, "burgerloket,Synthetisch Dubbeldorp,partner,,https://example.org")
-    expect_participation_error(data_copy, line, "matches 2 local governments")
+def test_ambiguous_name(own_data_copy):
+    line = add_participation(own_data_copy, "burgerloket,Synthetisch Dubbeldorp,partner,,https://example.org")
+    expect_participation_error(own_data_copy, line, "matches 2 local governments")
 
 
-def test_partner_organisation_cannot_be_consortium_partner(data_copy):
-    line = add_participation(data_copy, "slimme-raadpleegomgeving,vvsg,partner,,https://example.org")
-    expect_participation_error(data_copy, line, "use 'ondersteunende-partner'")
+def test_partner_organisation_cannot_be_consortium_partner(own_data_copy):
+    line = add_participation(own_data_copy, "slimme-raadpleegomgeving,vvsg,partner,,https://example.org")
+    expect_participation_error(own_data_copy, line, "use 'ondersteunende-partner'")
 
 
-def test_one_penhouder_per_project(data_copy):
-    line = add_participation(data_copy, "burgerloket,Geel,penhouder,,https://example.org")
-    expect_participation_error(data_copy, line, "already has a penhouder")
+def test_one_penhouder_per_project(own_data_copy):
+    line = add_participation(own_data_copy, "burgerloket,Geel,penhouder,,https://example.org")
+    expect_participation_error(own_data_copy, line, "already has a penhouder")
 
 
-def test_same_organisation_twice(data_copy):
-    line = add_participation(data_copy, "burgerloket,0207.499.430,partner,,https://example.org")
-    expect_participation_error(data_copy, line, "Mechelen already takes part in project 'burgerloket'")
+def test_same_organisation_twice(own_data_copy):
+    line = add_participation(own_data_copy, "burgerloket,0207.499.430,partner,,https://example.org")
+    expect_participation_error(own_data_copy, line, "Mechelen already takes part in project 'burgerloket'")

@@ -18,22 +18,11 @@ from gzg_graph.uris import UriPolicy
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 URIS = UriPolicy("http://127.0.0.1:8000")
-OWN_FILES = ("programme.yaml", "calls.yaml", "concepts.ttl", "partners.csv", "building-blocks.csv",
-             "projects.csv", "participations.csv", "sources.yaml", "sources")
 
 
 @pytest.fixture(scope="module")
 def real():
     return read_sources(DATA, URIS)
-
-
-@pytest.fixture()
-def data_copy(tmp_path) -> Path:
-    """A writable copy of our own files in data/, to break one of them per test."""
-    for name in OWN_FILES:
-        source = DATA / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
-    return tmp_path
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -118,18 +107,18 @@ def test_documents_point_to_the_seed_texts(real):
 
 # -- broken CSV --------------------------------------------------------------------------------------------------
 
-def test_csv_row_with_too_many_cells_names_file_and_line(data_copy):
-    projects = data_copy / "projects.csv"
+def test_csv_row_with_too_many_cells_names_file_and_line(own_data_copy):
+    projects = own_data_copy / "projects.csv"
     with projects.open("a", encoding="utf-8") as f:
         f.write("extra,Extra project,1,,a,b,c,d,e,f,g,h,i,j,https://example.org\n")
     last = len(projects.read_text(encoding="utf-8").splitlines())
-    expect_error(data_copy, "projects.csv", last, match="cells but the header has 13 columns")
+    expect_error(own_data_copy, "projects.csv", last, match="cells but the header has 13 columns")
 
 
-def test_bad_date_in_csv(data_copy):
-    projects = data_copy / "projects.csv"
+def test_bad_date_in_csv(own_data_copy):
+    projects = own_data_copy / "projects.csv"
     replace_in(projects, 'niet gekend.",,,,,,,,https', 'niet gekend.",,,,31/12/2022,,,,https')
-    expect_error(data_copy, "projects.csv", line_of(projects, "31/12/2022"), match="start_date.*YYYY-MM-DD")
+    expect_error(own_data_copy, "projects.csv", line_of(projects, "31/12/2022"), match="start_date.*YYYY-MM-DD")
 
 
 def test_impossible_date_and_bad_amount(tmp_path):
@@ -155,60 +144,60 @@ def test_line_numbers_are_physical_after_a_multiline_cell(tmp_path):
     assert caught.value.line == 6
 
 
-def test_unknown_call_number(data_copy):
-    replace_in(data_copy / "projects.csv", "Slimme raadpleegomgeving in de broekzak van de burger,6,",
+def test_unknown_call_number(own_data_copy):
+    replace_in(own_data_copy / "projects.csv", "Slimme raadpleegomgeving in de broekzak van de burger,6,",
                "Slimme raadpleegomgeving in de broekzak van de burger,9,")
-    expect_error(data_copy, "projects.csv", 3, match="unknown call number 9")
+    expect_error(own_data_copy, "projects.csv", 3, match="unknown call number 9")
 
 
-def test_unknown_theme_lists_the_known_labels(data_copy):
-    replace_in(data_copy / "projects.csv", "Slimme raadpleegomgeving in de broekzak van de burger,6,,",
+def test_unknown_theme_lists_the_known_labels(own_data_copy):
+    replace_in(own_data_copy / "projects.csv", "Slimme raadpleegomgeving in de broekzak van de burger,6,,",
                "Slimme raadpleegomgeving in de broekzak van de burger,6,E-democratie,")
-    expect_error(data_copy, "projects.csv", 3, match="unknown theme 'E-democratie'.*digitale democratie")
+    expect_error(own_data_copy, "projects.csv", 3, match="unknown theme 'E-democratie'.*digitale democratie")
 
 
-def test_unknown_building_block(data_copy):
-    replace_in(data_copy / "projects.csv", "mijn-burgerprofiel magda-documentendienst", "mijn-burgerprofiel magda-doc")
-    expect_error(data_copy, "projects.csv", 2, match="unknown building block 'magda-doc'")
+def test_unknown_building_block(own_data_copy):
+    replace_in(own_data_copy / "projects.csv", "mijn-burgerprofiel magda-documentendienst", "mijn-burgerprofiel magda-doc")
+    expect_error(own_data_copy, "projects.csv", 2, match="unknown building block 'magda-doc'")
 
 
-def test_unknown_role(data_copy):
-    path = data_copy / "participations.csv"
+def test_unknown_role(own_data_copy):
+    path = own_data_copy / "participations.csv"
     replace_in(path, "burgerloket,Nijlen,partner,", "burgerloket,Nijlen,trekker,")
-    expect_error(data_copy, "participations.csv", line_of(path, "trekker"), match="unknown role 'trekker'")
+    expect_error(own_data_copy, "participations.csv", line_of(path, "trekker"), match="unknown role 'trekker'")
 
 
-def test_participation_of_unknown_project(data_copy):
-    path = data_copy / "participations.csv"
+def test_participation_of_unknown_project(own_data_copy):
+    path = own_data_copy / "participations.csv"
     replace_in(path, "burgerloket,Nijlen,", "burgerlokket,Nijlen,")
-    expect_error(data_copy, "participations.csv", line_of(path, "burgerlokket"), match="unknown project id")
+    expect_error(own_data_copy, "participations.csv", line_of(path, "burgerlokket"), match="unknown project id")
 
 
-def test_unknown_organisation_kind(data_copy):
-    path = data_copy / "partners.csv"
+def test_unknown_organisation_kind(own_data_copy):
+    path = own_data_copy / "partners.csv"
     replace_in(path, "Möbius,,,privesector", "Möbius,,,bedrijf")
-    expect_error(data_copy, "partners.csv", line_of(path, "Möbius"), match="unknown organisation kind 'bedrijf'")
+    expect_error(own_data_copy, "partners.csv", line_of(path, "Möbius"), match="unknown organisation kind 'bedrijf'")
 
 
-def test_duplicate_id_points_at_both_lines(data_copy):
-    path = data_copy / "partners.csv"
+def test_duplicate_id_points_at_both_lines(own_data_copy):
+    path = own_data_copy / "partners.csv"
     with path.open("a", encoding="utf-8") as f:
         f.write("vvsg,VVSG bis,,,,,,,https://example.org\n")
     last = len(path.read_text(encoding="utf-8").splitlines())
     first = line_of(path, "vvsg,VVSG,")
-    expect_error(data_copy, "partners.csv", last, match=f"'vvsg' is already defined at line {first}")
+    expect_error(own_data_copy, "partners.csv", last, match=f"'vvsg' is already defined at line {first}")
 
 
-def test_unknown_column_is_a_typo(data_copy):
-    path = data_copy / "building-blocks.csv"
+def test_unknown_column_is_a_typo(own_data_copy):
+    path = own_data_copy / "building-blocks.csv"
     replace_in(path, "landing_page", "landingpage")
-    expect_error(data_copy, "building-blocks.csv", 1, match="missing column.*landing_page.*unknown column.*landingpage")
+    expect_error(own_data_copy, "building-blocks.csv", 1, match="missing column.*landing_page.*unknown column.*landingpage")
 
 
-def test_source_must_be_url_or_known_document(data_copy):
-    path = data_copy / "partners.csv"
+def test_source_must_be_url_or_known_document(own_data_copy):
+    path = own_data_copy / "partners.csv"
     replace_in(path, "privesector,,,,https://blog", "privesector,,,,blog-mobius https://blog")
-    expect_error(data_copy, "partners.csv", line_of(path, "blog-mobius"), match="'blog-mobius' is not a document id")
+    expect_error(own_data_copy, "partners.csv", line_of(path, "blog-mobius"), match="'blog-mobius' is not a document id")
 
 
 def test_spreadsheet_export_with_bom_and_semicolons(tmp_path):
@@ -233,54 +222,54 @@ def test_empty_and_missing_csv(tmp_path):
 
 # -- broken YAML and Turtle -------------------------------------------------------------------------------------
 
-def test_bad_date_in_yaml_points_at_its_line(data_copy):
-    path = data_copy / "programme.yaml"
+def test_bad_date_in_yaml_points_at_its_line(own_data_copy):
+    path = own_data_copy / "programme.yaml"
     replace_in(path, "approval_date: 2021-07-09", "approval_date: 2021-13-09")
-    expect_error(data_copy, "programme.yaml", line_of(path, "approval_date"), match="not an existing date")
+    expect_error(own_data_copy, "programme.yaml", line_of(path, "approval_date"), match="not an existing date")
 
 
-def test_unknown_key_in_calls_yaml(data_copy):
-    path = data_copy / "calls.yaml"
+def test_unknown_key_in_calls_yaml(own_data_copy):
+    path = own_data_copy / "calls.yaml"
     replace_in(path, "    max_duration: P3Y\n    selected_projects: 9",
                "    max_duraton: P3Y\n    selected_projects: 9")
-    expect_error(data_copy, "calls.yaml", line_of(path, "max_duraton"), match="unknown key 'max_duraton'")
+    expect_error(own_data_copy, "calls.yaml", line_of(path, "max_duraton"), match="unknown key 'max_duraton'")
 
 
-def test_inconsistent_key_figures(data_copy):
-    path = data_copy / "calls.yaml"
+def test_inconsistent_key_figures(own_data_copy):
+    path = own_data_copy / "calls.yaml"
     replace_in(path, "      subsidised_projects: 11", "      subsidised_projects: 12")
-    expect_error(data_copy, "calls.yaml", line_of(path, "subsidised_projects: 12"),
+    expect_error(own_data_copy, "calls.yaml", line_of(path, "subsidised_projects: 12"),
                  match="differs from selected_projects")
 
 
-def test_principles_out_of_order(data_copy):
-    path = data_copy / "programme.yaml"
+def test_principles_out_of_order(own_data_copy):
+    path = own_data_copy / "programme.yaml"
     replace_in(path, "{number: 3, id: laagdrempelig", "{number: 4, id: laagdrempelig")
-    expect_error(data_copy, "programme.yaml", line_of(path, "id: laagdrempelig"), match="out of order: expected 3")
+    expect_error(own_data_copy, "programme.yaml", line_of(path, "id: laagdrempelig"), match="out of order: expected 3")
 
 
-def test_yaml_syntax_error(data_copy):
-    path = data_copy / "sources.yaml"
+def test_yaml_syntax_error(own_data_copy):
+    path = own_data_copy / "sources.yaml"
     replace_in(path, "    title: \"Hefboomeffect in oproep 1\"", "    title: \"Hefboomeffect in oproep 1")
-    error = expect_error(data_copy, "sources.yaml", match="invalid YAML")
+    error = expect_error(own_data_copy, "sources.yaml", match="invalid YAML")
     assert error.line is not None
 
 
-def test_missing_document_file(data_copy):
-    (data_copy / "sources" / "000_b3ec58cab368c8df.txt").unlink()
-    expect_error(data_copy, "sources.yaml", line_of(data_copy / "sources.yaml", "000_b3ec"), match="does not exist")
+def test_missing_document_file(own_data_copy):
+    (own_data_copy / "sources" / "000_b3ec58cab368c8df.txt").unlink()
+    expect_error(own_data_copy, "sources.yaml", line_of(own_data_copy / "sources.yaml", "000_b3ec"), match="does not exist")
 
 
-def test_malformed_turtle_in_concepts(data_copy):
-    path = data_copy / "concepts.ttl"
+def test_malformed_turtle_in_concepts(own_data_copy):
+    path = own_data_copy / "concepts.ttl"
     replace_in(path, 'skos:prefLabel "Penhouder"@nl, "Lead applicant"@en ;',
                'skos:prefLabel "Penhouder"@nl "Lead applicant"@en ;')
-    expect_error(data_copy, "concepts.ttl", line_of(path, '"Penhouder"@nl "Lead'), match="invalid Turtle")
+    expect_error(own_data_copy, "concepts.ttl", line_of(path, '"Penhouder"@nl "Lead'), match="invalid Turtle")
 
 
-def test_role_removed_from_concepts_is_no_longer_allowed(data_copy):
-    path = data_copy / "concepts.ttl"
+def test_role_removed_from_concepts_is_no_longer_allowed(own_data_copy):
+    path = own_data_copy / "concepts.ttl"
     replace_in(path, "<id/concept/consortiumrol/ondersteunende-partner> a skos:Concept ;\n"
                      "    skos:inScheme <id/conceptscheme/consortiumrol> ;",
                "<id/concept/consortiumrol/ondersteunende-partner> a skos:Concept ;")
-    expect_error(data_copy, "participations.csv", match="unknown role 'ondersteunende-partner'")
+    expect_error(own_data_copy, "participations.csv", match="unknown role 'ondersteunende-partner'")
