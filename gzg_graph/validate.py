@@ -211,11 +211,15 @@ def _show(node) -> str | None:
 #: How far (in outgoing links) a shape of ours looks from its focus node: a project's SPARQL constraints
 #: reach project -> call -> amount -> value, and project -> participation -> organisation -> type.
 REACH = 4
-#: Links that fan out from hubs: an organisation plays roles in hundreds of projects. No shape follows them
-#: forward (from the organisation's side; tests/test_incremental.py checks that), so they are never
-#: followed out of a node, and a change to one re-validates only its object (the participation) and what
-#: refers to that.
-HUB_PREDICATES = frozenset({URIRef("http://data.europa.eu/m8g/playsRole")})
+#: Links that fan out from hubs: an organisation plays roles in hundreds of projects, a province has
+#: hundreds of sub-organisations, a code list hundreds of concepts. They are followed out of focus nodes
+#: only (a shape may look one step along them from its own focus, never further: tests/test_incremental.py
+#: checks that), and a change to one re-validates only its object and what refers to that.
+HUB_PREDICATES = frozenset({URIRef("http://data.europa.eu/m8g/playsRole"),
+                            URIRef("http://www.w3.org/ns/org#hasSubOrganization"),
+                            URIRef("http://www.w3.org/2004/02/skos/core#hasTopConcept")})
+#: Backward links that SPARQL constraints follow without an ``sh:inversePath`` declaring them.
+SPARQL_INVERSE = frozenset({URIRef("http://www.w3.org/2004/02/skos/core#hasTopConcept")})
 #: How many incoming links a change can travel back to a node whose shape looks at it (an amount's value
 #: matters to its project; a participation's role to its project).
 REACH_BACK = 2
@@ -227,14 +231,17 @@ class StateReader:
     def __init__(self, state):
         self.state = state
 
-    def outgoing(self, nodes: set[URIRef]) -> Graph:
+    def outgoing(self, nodes: set[URIRef], skip: frozenset[URIRef] = frozenset()) -> Graph:
+        """Triples from ``nodes``, except over the predicates in ``skip`` (left out in the store, not after)."""
         if isinstance(self.state, Graph):
             found = Graph()
             for node in nodes:
                 for triple in self.state.triples((node, None, None)):
-                    found.add(triple)
+                    if triple[1] not in skip:
+                        found.add(triple)
             return found
-        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o }", nodes)
+        unless = f"FILTER(?p NOT IN ({', '.join(f'<{p}>' for p in sorted(skip))}))" if skip else ""
+        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o " + unless + " }", nodes)
 
     def incoming(self, nodes: set[URIRef], predicates: set[URIRef] | None = None) -> Graph:
         """Triples pointing at ``nodes`` (only through ``predicates`` when given)."""
@@ -268,7 +275,8 @@ def inverse_predicates(shapes: Graph) -> set[URIRef]:
     m8g:hasParticipation, lblodSubsidie:heeftReeks); a new constraint that walks back over another
     predicate must declare it with an ``sh:inversePath`` too, or incremental validation will miss it.
     """
-    return {p for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
+    declared = set(shapes.objects(None, SH.inversePath)) | set(shapes.objects(None, SH.targetObjectsOf))
+    return {p for p in declared if isinstance(p, URIRef)} | SPARQL_INVERSE
 
 
 def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -> ValidationReport:
@@ -340,7 +348,8 @@ def _neighbourhood(focus: set[URIRef], reader: StateReader, added: Graph, remove
             break
         seen |= frontier
         found = Graph()
-        found += ((s, p, o) for s, p, o in reader.outgoing(frontier) if p not in HUB_PREDICATES)
+        found += reader.outgoing(frontier & focus)
+        found += reader.outgoing(frontier - focus, skip=HUB_PREDICATES)
         if inverse:
             found += reader.incoming(frontier, inverse)
         for node in frontier:
