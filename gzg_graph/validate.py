@@ -282,9 +282,9 @@ def inverse_predicates(shapes: Graph) -> set[URIRef]:
 def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -> ValidationReport:
     """Validate the state ``state + added - removed`` only where the change can make a difference.
 
-    Focus nodes: the IRIs the change mentions (subjects, and objects of added triples), the nodes that
-    look back at a changed subject over an ``sh:inversePath`` link, plus referrers up to ``REACH_BACK``
-    links back. Each is validated with its neighbourhood: ``REACH`` links
+    Focus nodes: the subjects the change touches, the nodes whose shapes read a changed link backwards
+    (``sh:inversePath``, ``sh:targetObjectsOf``), the nodes that look back at a changed subject that way,
+    plus referrers up to ``REACH_BACK`` links back. Each is validated with its neighbourhood: ``REACH`` links
     out, plus the backward links the shapes follow. For shapes that look no further than that, the verdict
     equals that of a full validation of a state that conformed before the change (tests/test_incremental.py
     checks it on generated changes).
@@ -295,8 +295,8 @@ def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -
     changes = [*added, *removed]
     start = {s for s, p, _ in changes if isinstance(s, URIRef) and p not in HUB_PREDICATES}
     start |= {o for _, p, o in changes if p in inverse and isinstance(o, URIRef)}
-    focus = start | {o for _, p, o in added if isinstance(o, URIRef) and p not in HUB_PREDICATES}
-    focus |= {o for _, p, o in changes if p in HUB_PREDICATES and isinstance(o, URIRef)}
+    # a node's own triples changed, or a link its shapes read backwards (sh:inversePath, targetObjectsOf)
+    focus = start | {o for _, p, o in changes if p in inverse and isinstance(o, URIRef)}
     # nodes whose shapes look back at a changed node (e.g. a participation checks its project's class)
     focus |= {o for _, p, o in reader.outgoing(start) if p in inverse and isinstance(o, URIRef)}
     frontier = set(start)
