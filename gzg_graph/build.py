@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from . import catalog, lblod, mapping
 from .config import Settings
@@ -69,16 +69,6 @@ def assemble(settings: Settings, on_step: StepCallback | None = None,
         counts = {name: len(g) for name, g in graphs.items()}
         graphs[GRAPH_METADATA] = catalog.metadata_graph(data, uris, {**counts, GRAPH_METADATA: 0})
     return graphs
-
-
-def union(graphs: dict[str, Graph], uris: UriPolicy) -> Dataset:
-    """All graphs as one rdflib Dataset (named graphs kept), e.g. for validation or export."""
-    dataset = Dataset()
-    for name, graph in graphs.items():
-        target = dataset.graph(uris.graph(name))
-        for triple in graph:
-            target.add(triple)
-    return dataset
 
 
 def build(settings: Settings, store: Store, *, on_step: StepCallback | None = None,

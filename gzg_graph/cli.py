@@ -295,9 +295,5 @@ def _print_table(body: bytes) -> None:
     err.print(f"{len(rows)} row(s)", highlight=False)
 
 
-def main() -> None:  # pragma: no cover - console entry point alternative
-    app()
-
-
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -51,12 +51,17 @@ OWN_FILES = ("programme.yaml", "calls.yaml", "concepts.ttl", "partners.csv", "bu
              "projects.csv", "participations.csv", "sources.yaml", "sources")
 
 
-@pytest.fixture()
-def own_data_copy(tmp_path) -> Path:
-    """A writable copy of our own files in data/, to break one of them per test."""
+def copy_own_data(target: Path) -> Path:
+    """Copy our own files in data/ into ``target`` (which may exist) and return it."""
     import shutil
 
     for name in OWN_FILES:
         source = REPO / "data" / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
-    return tmp_path
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+    return target
+
+
+@pytest.fixture()
+def own_data_copy(tmp_path) -> Path:
+    """A writable copy of our own files in data/, to break one of them per test."""
+    return copy_own_data(tmp_path)

@@ -19,7 +19,7 @@ from gzg_graph.mapping import own_data_graph
 from gzg_graph.namespaces import LBLOD_SUBSIDIE, M8G, SCHEMA
 from gzg_graph.organisations import OrganisationIndex
 from gzg_graph.uris import UriPolicy
-from conftest import OWN_FILES
+from conftest import copy_own_data
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -224,10 +224,7 @@ def test_query_files_are_documented():
 @pytest.fixture(scope="module")
 def complete_call(tmp_path_factory) -> pyoxigraph.Store:
     """data/ with projects and participations replaced by the synthetic call of tests/fixtures/complete-call."""
-    data = tmp_path_factory.mktemp("complete-call")
-    for name in OWN_FILES:
-        source = DATA / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, data / name)
+    data = copy_own_data(tmp_path_factory.mktemp("complete-call"))
     for name in ("projects.csv", "participations.csv"):
         shutil.copy(FIXTURES / "complete-call" / name, data / name)
     return store_with(own_data_graph(data, URIS, fixture_index()))
