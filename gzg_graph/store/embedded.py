@@ -199,6 +199,8 @@ class EmbeddedStore(Store):
         for entry in self.directory.iterdir():
             if entry.is_dir() and entry.name != keep and entry.name.startswith(("gen-", ".tmp-")):
                 shutil.rmtree(entry, ignore_errors=True)
+            elif entry.is_file() and entry.name.startswith(f".{CURRENT}."):  # a pointer switch cut short
+                entry.unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def _process_lock(self) -> Iterator[None]:
