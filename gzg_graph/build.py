@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from . import catalog, lblod, mapping
 from .config import Settings
-from .errors import SourceError, ValidationFailed
+from .errors import ValidationFailed
 from .turtle import parse_turtle
 from .organisations import OrganisationIndex
 from .store.base import Store

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph
 
-from conftest import BASE, REPO
+from conftest import BASE
 
 GZG = str(Path(sys.executable).parent / "gzg")
 

@@ -3,7 +3,6 @@ the file and the line a data steward has to fix."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path

@@ -12,7 +12,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from api.app import create_app
-from conftest import BASE, REPO
+from conftest import BASE
 from gzg_graph.namespaces import SH
 from test_cli import error_lines, gzg
 
@@ -163,7 +163,7 @@ def own_store(built, tmp_path: Path) -> Path:
 
 
 def test_load_refuses_a_violating_file_and_leaves_the_store_as_it_was(own_store, files):
-    from gzg_graph.store import EmbeddedStore, RdfFormat
+    from gzg_graph.store import EmbeddedStore
 
     generation = EmbeddedStore(own_store).generation
 
