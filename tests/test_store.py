@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -83,6 +82,44 @@ def test_default_graph_is_the_union_unless_graphs_are_named():
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert store.select(count) == [{"n": "2"}]
     assert store.select(count, default_graphs=[G1]) == [{"n": "1"}]
+
+
+NEIGHBOURHOOD = textwrap.dedent("""\
+    <http://example.org/p1> <http://example.org/call> <http://example.org/c1> .
+    <http://example.org/p1> <http://example.org/amount> "35000000.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .
+    <http://example.org/p1> <http://example.org/title> "Burgerloket"@nl .
+    <http://example.org/p1> <http://example.org/code> "BL" .
+    <http://example.org/p1> <http://example.org/hub> <http://example.org/u1> .
+    <http://example.org/u1> <http://example.org/hub> <http://example.org/p1> .
+    <http://example.org/p2> <http://example.org/call> <http://example.org/c1> .
+    _:b <http://example.org/call> <http://example.org/c1> .
+""").encode()
+
+
+def test_native_neighbourhood_reads_equal_the_sparql_ones_every_store_has():
+    """EmbeddedStore matches triple patterns natively; a remote store inherits the SPARQL versions from
+    Store. Both must hand incremental validation the same triples, literals in the store's canonical form."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from gzg_graph.store import Store
+
+    store = EmbeddedStore()
+    store.replace_graphs({G1: b"".join(NEIGHBOURHOOD.splitlines(keepends=True)[:3]), G2: NEIGHBOURHOOD})  # overlapping
+    ex = "http://example.org/"
+    nodes = {URIRef(ex + n) for n in ("p1", "p2", "c1", "u1", "nothing")}
+    hub, call = URIRef(ex + "hub"), URIRef(ex + "call")
+    native = store.triples_from(nodes, skip={hub})
+    assert native == Store.triples_from(store, nodes, skip={hub})
+    assert len(native) == 5 and not any(p == hub for _, p, _ in native)
+    assert (URIRef(ex + "p1"), URIRef(ex + "amount"), Literal("35000000", datatype=XSD.decimal)) in native
+    assert (URIRef(ex + "p1"), URIRef(ex + "code"), Literal("BL")) in native  # plain, as rdflib parses it
+    assert store.triples_from(nodes) == Store.triples_from(store, nodes)
+    incoming = store.triples_to(nodes, {call})
+    assert incoming == Store.triples_to(store, nodes, {call}) == {
+        (URIRef(ex + p), call, URIRef(ex + "c1")) for p in ("p1", "p2")}  # the blank node is left out
+    assert store.triples_to(nodes) == Store.triples_to(store, nodes)
+    assert store.triples_to(nodes, set()) == set()
 
 
 @pytest.mark.parametrize("fmt", list(ResultFormat))

@@ -1,16 +1,23 @@
 """The Store interface: what the build, the CLI and the API need from a triple store, and no more.
 
 Everything crosses this interface as bytes in a standard syntax (N-Quads in, SPARQL results out), so an
-implementation over HTTP (SPARQL 1.1 Protocol / Graph Store Protocol) fits as well as the embedded one.
+implementation over HTTP (SPARQL 1.1 Protocol / Graph Store Protocol) fits as well as the embedded one. The
+one exception is the neighbourhood read of incremental validation (``triples_from`` / ``triples_to``), which
+hands back rdflib terms: it has a SPARQL default here, and a native fast path where a store has one.
 """
 
 from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
 
 
 class ResultFormat(str, Enum):
@@ -139,6 +146,37 @@ class Store(ABC):
         import json
 
         return bool(json.loads(self.query(sparql, ResultFormat.JSON, **kwargs).body)["boolean"])
+
+    # ------------------------------------------------------------- neighbourhoods
+    # Incremental validation reads the few triples around the nodes a change touches. These two methods are
+    # that read: defined here with SPARQL CONSTRUCT so that every store has them (for a remote store bnode
+    # labels do not survive between queries, so only IRIs are followed), and overridden by stores that can
+    # match triple patterns natively, which is many times faster than a query plus a parse.
+
+    def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
+        """The triples (over all graphs) whose subject is one of ``subjects``, except over ``skip``."""
+        unless = f"FILTER(?p NOT IN ({', '.join(f'<{p}>' for p in sorted(skip))}))" if skip else ""
+        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o " + unless + " }",
+                               subjects)
+
+    def triples_to(self, objects: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
+        """The triples (over all graphs) from an IRI to one of ``objects``, over one of ``predicates`` if given."""
+        if predicates is not None and not predicates:
+            return set()
+        only = "VALUES ?p { %s }" % " ".join(f"<{p}>" for p in sorted(predicates)) if predicates else ""
+        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o { %s } " + only.replace("%", "%%")
+                               + " ?s ?p ?o FILTER(isIRI(?s)) }", objects)
+
+    def _construct(self, template: str, nodes: Collection[Node]) -> set[Triple]:
+        from rdflib import Graph
+
+        found: set[Triple] = set()
+        ordered = sorted(str(n) for n in nodes if isinstance(n, URIRef))
+        for start in range(0, len(ordered), 500):  # keep each query a reasonable size
+            values = " ".join(f"<{n}>" for n in ordered[start:start + 500])
+            body = self.query(template % values, RdfFormat.NTRIPLES).body
+            found.update(Graph().parse(data=body.decode("utf-8"), format="nt"))
+        return found
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (files, connections)."""

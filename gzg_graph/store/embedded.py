@@ -26,14 +26,17 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
 
 from ..errors import QueryError, SourceError, StoreError
-from .base import GraphInfo, QueryResult, RdfFormat, ResultFormat, Store, detect_query_kind
+from .base import GraphInfo, QueryResult, RdfFormat, ResultFormat, Store, Triple, detect_query_kind
 
 _OX_RDF = {
     RdfFormat.TURTLE: ox.RdfFormat.TURTLE, RdfFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
@@ -85,6 +88,30 @@ class EmbeddedStore(Store):
             raise QueryError(f"SPARQL syntax error: {e}") from e
         except (OSError, ValueError, TypeError) as e:
             raise QueryError(f"SPARQL evaluation error: {e}") from e
+
+    def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
+        skipped = {ox.NamedNode(p) for p in skip}
+        found: set[Triple] = set()
+        for subject in subjects:
+            if isinstance(subject, Literal):
+                continue
+            for quad in self._store.quads_for_pattern(_to_oxigraph(subject), None, None, None):
+                if quad.predicate not in skipped:
+                    found.add((subject, URIRef(quad.predicate.value), _to_rdflib(quad.object)))
+        return found
+
+    def triples_to(self, objects: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
+        found: set[Triple] = set()
+        links = [ox.NamedNode(p) for p in predicates] if predicates is not None else [None]
+        for node in objects:
+            if isinstance(node, Literal):
+                continue
+            target = _to_oxigraph(node)
+            for link in links:
+                for quad in self._store.quads_for_pattern(None, link, target, None):
+                    if isinstance(quad.subject, ox.NamedNode):
+                        found.add((URIRef(quad.subject.value), URIRef(quad.predicate.value), node))
+        return found
 
     def graphs(self) -> list[GraphInfo]:
         infos = []
@@ -272,3 +299,22 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode:
+    return ox.BlankNode(str(node)) if isinstance(node, BNode) else ox.NamedNode(str(node))
+
+
+def _to_rdflib(term) -> Node:
+    """A pyoxigraph term as the rdflib term a parse of its N-Triples would give (plain strings untyped)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+
+
+_XSD_STRING = str(XSD.string)
