@@ -14,9 +14,12 @@ from pathlib import Path
 from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from .errors import SourceError
+from .focused_validation import focused_validator
 from .namespaces import SH, bind_prefixes
+from .store.base import Triple
 from .turtle import parse_turtle
 from .uris import UriPolicy
 
@@ -214,7 +217,9 @@ REACH = 4
 #: Links that fan out from hubs: an organisation plays roles in hundreds of projects, a province has
 #: hundreds of sub-organisations, a code list hundreds of concepts. They are followed out of focus nodes
 #: only (a shape may look one step along them from its own focus, never further: tests/test_incremental.py
-#: checks that), and a change to one re-validates only its object and what refers to that.
+#: checks that). A change to one re-validates its subject only if some shape reads the link forward
+#: (``forward_predicates``): adding a project's participation must not re-validate the municipality that
+#: plays it, with its hundreds of other roles, when no shape of a municipality looks at its roles.
 HUB_PREDICATES = frozenset({URIRef("http://data.europa.eu/m8g/playsRole"),
                             URIRef("http://www.w3.org/ns/org#hasSubOrganization"),
                             URIRef("http://www.w3.org/2004/02/skos/core#hasTopConcept")})
@@ -226,46 +231,24 @@ REACH_BACK = 2
 
 
 class StateReader:
-    """Reads a neighbourhood from the current state: an rdflib Graph or a :class:`~gzg_graph.store.Store`."""
+    """Reads neighbourhoods from the current state: an rdflib Graph, or a :class:`~gzg_graph.store.Store`
+    (which reads them natively where it can, see ``Store.triples_from``)."""
 
     def __init__(self, state):
         self.state = state
 
-    def outgoing(self, nodes: set[URIRef], skip: frozenset[URIRef] = frozenset()) -> Graph:
-        """Triples from ``nodes``, except over the predicates in ``skip`` (left out in the store, not after)."""
-        if isinstance(self.state, Graph):
-            found = Graph()
-            for node in nodes:
-                for triple in self.state.triples((node, None, None)):
-                    if triple[1] not in skip:
-                        found.add(triple)
-            return found
-        unless = f"FILTER(?p NOT IN ({', '.join(f'<{p}>' for p in sorted(skip))}))" if skip else ""
-        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o " + unless + " }", nodes)
+    def outgoing(self, nodes: set[Node], skip: frozenset[URIRef] = frozenset()) -> set[Triple]:
+        """Triples from ``nodes``, except over the predicates in ``skip``."""
+        if not isinstance(self.state, Graph):
+            return self.state.triples_from(nodes, skip=skip)
+        return {t for node in nodes for t in self.state.triples((node, None, None)) if t[1] not in skip}
 
-    def incoming(self, nodes: set[URIRef], predicates: set[URIRef] | None = None) -> Graph:
-        """Triples pointing at ``nodes`` (only through ``predicates`` when given)."""
-        if isinstance(self.state, Graph):
-            found = Graph()
-            for node in nodes:
-                for s, p, o in self.state.triples((None, None, node)):
-                    if predicates is None or p in predicates:
-                        found.add((s, p, o))
-            return found
-        only = f"VALUES ?p {{ {' '.join(f'<{p}>' for p in sorted(predicates))} }}" if predicates else ""
-        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o { %s } " + only.replace("%", "%%")
-                               + " ?s ?p ?o FILTER(isIRI(?s)) }", nodes)
-
-    def _construct(self, template: str, nodes: set[URIRef]) -> Graph:
-        from .store.base import RdfFormat
-
-        graph = Graph()
-        ordered = sorted(n for n in nodes if isinstance(n, URIRef))
-        for start in range(0, len(ordered), 500):  # keep each query a reasonable size
-            values = " ".join(f"<{n}>" for n in ordered[start:start + 500])
-            body = self.state.query(template % values, RdfFormat.NTRIPLES).body
-            graph.parse(data=body.decode("utf-8"), format="nt")
-        return graph
+    def incoming(self, nodes: set[Node], predicates: set[URIRef] | None = None) -> set[Triple]:
+        """Triples from an IRI to ``nodes`` (only through ``predicates`` when given)."""
+        if not isinstance(self.state, Graph):
+            return self.state.triples_to(nodes, predicates)
+        return {(s, p, node) for node in nodes for s, p, _ in self.state.triples((None, None, node))
+                if isinstance(s, URIRef) and (predicates is None or p in predicates)}
 
 
 def inverse_predicates(shapes: Graph) -> set[URIRef]:
@@ -277,6 +260,32 @@ def inverse_predicates(shapes: Graph) -> set[URIRef]:
     """
     declared = set(shapes.objects(None, SH.inversePath)) | set(shapes.objects(None, SH.targetObjectsOf))
     return {p for p in declared if isinstance(p, URIRef)} | SPARQL_INVERSE
+
+
+def forward_predicates(shapes: Graph) -> set[URIRef]:
+    """Predicates some shape reads forward from its focus node: in a property path (not under
+    ``sh:inversePath``), as ``sh:targetSubjectsOf``, or right after ``$this`` in a SPARQL constraint."""
+    found = {p for p in shapes.objects(None, SH.targetSubjectsOf) if isinstance(p, URIRef)}
+
+    def walk(path) -> None:
+        if isinstance(path, URIRef):
+            found.add(path)
+        elif shapes.value(path, RDF.first) is not None:
+            for member in shapes.items(path):
+                walk(member)
+        else:
+            for kind in (SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
+                for inner in shapes.objects(path, kind):
+                    walk(inner)
+
+    for path in shapes.objects(None, SH.path):
+        walk(path)
+    queries = " ".join(str(q) for q in shapes.objects(None, SH.select))
+    for predicate in HUB_PREDICATES:
+        local = re.split(r"[/#]", str(predicate))[-1]
+        if re.search(rf"\$this\s+(<{re.escape(str(predicate))}>|[A-Za-z_][\w-]*:{re.escape(local)}\b)", queries):
+            found.add(predicate)
+    return found
 
 
 def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -> ValidationReport:
@@ -292,76 +301,67 @@ def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -
     removed = removed if removed is not None else Graph()
     reader = StateReader(state)
     inverse = inverse_predicates(shapes)
+    unread = HUB_PREDICATES - forward_predicates(shapes)  # hub links no shape reads from their subject
     changes = [*added, *removed]
-    start = {s for s, p, _ in changes if isinstance(s, URIRef) and p not in HUB_PREDICATES}
-    start |= {o for _, p, o in changes if p in inverse and isinstance(o, URIRef)}
     # a node's own triples changed, or a link its shapes read backwards (sh:inversePath, targetObjectsOf)
-    focus = start | {o for _, p, o in changes if p in inverse and isinstance(o, URIRef)}
+    start = {s for s, p, _ in changes if isinstance(s, URIRef) and p not in unread}
+    start |= {o for _, p, o in changes if p in inverse and isinstance(o, URIRef)}
+    focus = set(start)
     # nodes whose shapes look back at a changed node (e.g. a participation checks its project's class)
     focus |= {o for _, p, o in reader.outgoing(start) if p in inverse and isinstance(o, URIRef)}
+    # nodes that look at a changed node through their own links, now or after the change
     frontier = set(start)
     for _ in range(REACH_BACK):
-        frontier = {s for s in reader.incoming(frontier).subjects() if isinstance(s, URIRef)} - focus
-        frontier |= {s for node in list(frontier) for s in added.subjects(None, node)}
+        referrers = {s for s, p, _ in reader.incoming(frontier) if p not in unread}
+        referrers |= {s for s, p, o in added if o in frontier and p not in unread and isinstance(s, URIRef)}
+        frontier = referrers - focus
         focus |= frontier
     if not focus:
         return ValidationReport(True, [], Graph())
     data = _neighbourhood(focus, reader, added, removed, inverse)
-    # Validate the whole neighbourhood and keep the results about focus nodes: the others sit at its edge,
-    # where their own neighbourhood is cut off. (pyshacl's focus_nodes option is not used: it mis-evaluates
-    # nested shapes such as sh:not / sh:qualifiedValueShape on the value nodes.)
-    _, report_graph, _ = pyshacl_validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True,
-                                          allow_infos=True)
-    keep = {str(node) for node in focus}
-    results = [r for r in _results(report_graph, shapes) if r.focus_node in keep]
-    return ValidationReport(not any(r.severity == "Violation" for r in results), results,
-                            _report_subset(report_graph, keep, all(r.severity != "Violation" for r in results)))
+    # Only the focus nodes are validated: the other nodes of the neighbourhood sit at its edge, where their
+    # own neighbourhood is cut off (and they did not change).
+    report_graph = focused_validator(shapes).validate(data, focus)
+    results = _results(report_graph, shapes)
+    return ValidationReport(not any(r.severity == "Violation" for r in results), results, report_graph)
 
 
-def _report_subset(report: Graph, focus: set[str], conforms: bool) -> Graph:
-    """The sh:ValidationReport restricted to the results about the focus nodes."""
-    subset = Graph(namespace_manager=report.namespace_manager)
-    root = next(report.subjects(RDF.type, SH.ValidationReport), BNode())
-    subset.add((root, RDF.type, SH.ValidationReport))
-    subset.add((root, SH.conforms, Literal(conforms)))
-    for result in report.objects(root, SH.result):
-        if str(report.value(result, SH.focusNode)) in focus:
-            subset.add((root, SH.result, result))
-            _copy_description(report, subset, result)
-    return subset
-
-
-def _copy_description(source: Graph, target: Graph, node) -> None:
-    for p, o in source.predicate_objects(node):
-        target.add((node, p, o))
-        if isinstance(o, BNode):
-            _copy_description(source, target, o)
-
-
-def _neighbourhood(focus: set[URIRef], reader: StateReader, added: Graph, removed: Graph,
+def _neighbourhood(focus: set[Node], reader: StateReader, added: Graph, removed: Graph,
                    inverse: set[URIRef]) -> Graph:
     """The triples within reach of the focus nodes, as they will be after the change."""
-    data, seen, frontier = Graph(), set(), set(focus)
+    gone = {_identity(t) for t in removed}
+    triples: dict[tuple, Triple] = {}
+    seen: set[Node] = set()
+    frontier = set(focus)
     for _ in range(REACH + 1):
         frontier -= seen
         if not frontier:
             break
         seen |= frontier
-        found = Graph()
-        found += reader.outgoing(frontier & focus)
-        found += reader.outgoing(frontier - focus, skip=HUB_PREDICATES)
+        found = reader.outgoing(frontier & focus)
+        found |= reader.outgoing(frontier - focus, skip=HUB_PREDICATES)
         if inverse:
-            found += reader.incoming(frontier, inverse)
+            found |= reader.incoming(frontier, inverse)
         for node in frontier:
-            found += added.triples((node, None, None))
+            found.update(added.triples((node, None, None)))
             for p in inverse:
-                found += added.triples((None, p, node))
-        next_frontier = set()
+                found.update(added.triples((None, p, node)))
+        frontier = set()
         for triple in found:
-            if triple in removed:
-                continue
-            data.add(triple)
-            s, _, o = triple
-            next_frontier |= {n for n in (s, o) if isinstance(n, (URIRef, BNode))}
-        frontier = next_frontier
+            key = _identity(triple)
+            if key not in gone and key not in triples:
+                triples[key] = triple
+                frontier.update(n for n in (triple[0], triple[2]) if not isinstance(n, Literal))
+    data = Graph()
+    data.addN((s, p, o, data) for s, p, o in triples.values())
     return data
+
+
+def _identity(triple: Triple) -> tuple:
+    """A triple as the store keeps it: literals by value, since the store writes them in canonical form
+    (pyoxigraph keeps ``"35000000.0"^^xsd:decimal`` as ``"35000000"``). Without this, a change that removes
+    or re-adds a literal would miss the store's copy of it, or see it twice."""
+    s, p, o = triple
+    if isinstance(o, Literal) and o.value is not None:
+        return s, p, (o.datatype, o.language, o.value)
+    return triple

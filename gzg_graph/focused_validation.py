@@ -1,0 +1,91 @@
+"""pyshacl for chosen focus nodes only: the engine of incremental validation.
+
+Validating a change means validating the few nodes it touches, each against the shapes that target it, over
+a small neighbourhood graph read from the store. Two things in plain ``pyshacl.validate`` stand in the way:
+
+* it validates *every* target in the graph it is given, including the nodes at the edge of the
+  neighbourhood (measured at 1M triples: 0.85 s for 165 focus nodes in a 7k-triple neighbourhood, against
+  0.3 s for the focus nodes alone);
+* its ``focus_nodes`` option is wrong for us: pyshacl 0.40 filters by it in ``Shape.validate`` even when a
+  nested shape (``sh:node``, ``sh:not``, ``sh:qualifiedValueShape``) is evaluated on value nodes, so
+  nested constraints are silently skipped.
+
+So this module drives pyshacl's own parts (``ShapesGraph``, ``Shape.focus_nodes`` / ``Shape.validate``,
+``Validator.create_validation_report``) the way ``Validator.run`` does, handing each shape only the focus
+nodes among its targets. SHACL evaluates each (shape, focus node) pair independently, so the results equal
+those of a full validation restricted to the focus nodes; ``tests/test_incremental.py`` checks it. The
+parsed shapes are kept between calls: harvesting them once per shapes graph is part of the speed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection
+
+from pyshacl.functions import apply_functions, gather_functions, unapply_functions
+from pyshacl.graph_abstraction import DataGraph
+from pyshacl.pytypes import SHACLExecutor
+from pyshacl.rules import gather_rules
+from pyshacl.shapes_graph import ShapesGraph
+from pyshacl.target import apply_target_types, gather_target_types
+from pyshacl.validator import Validator
+from rdflib import Graph
+from rdflib.term import Node
+
+
+class FocusedValidator:
+    """A shapes graph prepared once, to validate chosen focus nodes of many small data graphs."""
+
+    def __init__(self, shapes: Graph):
+        self.shapes = shapes
+        self.size = len(shapes)
+        self._shapes_graph = ShapesGraph(shapes)
+        self._shapes = list(self._shapes_graph.shapes)  # harvests the shapes, once
+        for shape in self._shapes:
+            shape.set_advanced(True)  # SHACL-AF: SPARQL-based targets, as in validate(advanced=True)
+        apply_target_types(gather_target_types(self._shapes_graph))
+        if gather_rules(self._executor(), self._shapes_graph):
+            raise ValueError("shapes with SHACL rules (sh:rule) change the data; incremental validation "
+                             "does not support them")
+        self._functions = gather_functions(self._executor(), self._shapes_graph)
+        self._lock = threading.Lock()  # pyshacl's shape objects are not meant for concurrent use
+
+    @staticmethod
+    def _executor() -> SHACLExecutor:
+        return SHACLExecutor(advanced_mode=True, allow_infos=True, allow_warnings=True)
+
+    def validate(self, data: Graph, focus: Collection[Node]) -> Graph:
+        """The sh:ValidationReport of the ``focus`` nodes in ``data``, each against the shapes targeting it."""
+        focus = set(focus)
+        data_graph = DataGraph.from_rdflib(data)
+        executor = self._executor()
+        results: list = []
+        conforms = True
+        with self._lock:
+            apply_functions(executor, self._functions, data_graph)
+            try:
+                for shape in self._shapes:
+                    targeted = [node for node in shape.focus_nodes(data_graph) if node in focus]
+                    if targeted:
+                        shape_conforms, shape_results = shape.validate(executor, data_graph, focus=targeted)
+                        conforms = conforms and shape_conforms
+                        results.extend(shape_results)
+            finally:
+                unapply_functions(self._functions, data_graph)
+        report, _ = Validator.create_validation_report(self._shapes_graph, conforms, results)
+        return report
+
+
+_PREPARED: dict[int, FocusedValidator] = {}
+_PREPARED_LOCK = threading.Lock()
+
+
+def focused_validator(shapes: Graph) -> FocusedValidator:
+    """The prepared validator for this shapes graph (prepared again if the graph has changed size)."""
+    with _PREPARED_LOCK:
+        prepared = _PREPARED.get(id(shapes))
+        if prepared is None or prepared.shapes is not shapes or prepared.size != len(shapes):
+            if len(_PREPARED) >= 8:
+                _PREPARED.clear()
+            prepared = _PREPARED[id(shapes)] = FocusedValidator(shapes)
+        return prepared
