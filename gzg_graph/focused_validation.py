@@ -29,8 +29,10 @@ from pyshacl.rules import gather_rules
 from pyshacl.shapes_graph import ShapesGraph
 from pyshacl.target import apply_target_types, gather_target_types
 from pyshacl.validator import Validator
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.term import Node
+
+_WARM_UP_NODE = URIRef("urn:gzg:warm-up")
 
 
 class FocusedValidator:
@@ -49,6 +51,16 @@ class FocusedValidator:
                              "does not support them")
         self._functions = gather_functions(self._executor(), self._shapes_graph)
         self._lock = threading.Lock()  # pyshacl's shape objects are not meant for concurrent use
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Evaluate every shape once on an empty graph, so that rdflib parses the SPARQL of each target and
+        constraint now (about 0.3 s for our shapes) instead of during the first change."""
+        empty = DataGraph.from_rdflib(Graph())
+        executor = self._executor()
+        for shape in self._shapes:
+            shape.focus_nodes(empty)
+            shape.validate(executor, empty, focus=[_WARM_UP_NODE])
 
     @staticmethod
     def _executor() -> SHACLExecutor:
