@@ -288,12 +288,84 @@ def forward_predicates(shapes: Graph) -> set[URIRef]:
     return found
 
 
+#: Parameters whose shapes are applied to value nodes rather than to the focus node itself.
+_NESTING = (SH.node, SH.qualifiedValueShape, SH["not"], SH["and"], SH["or"], SH.xone)
+
+
+def deep_predicates(shapes: Graph) -> set[URIRef]:
+    """Predicates some shape reads on a node other than its focus node: later steps of property paths,
+    the paths of nested shapes (``sh:node``, ``sh:qualifiedValueShape``, ``sh:not``, ...), ``rdf:type``
+    and ``rdfs:subClassOf`` for ``sh:class``, and every predicate a SPARQL query names. A change to a node
+    over any other predicate cannot change what the nodes referring to it see, so they need no re-check:
+    correcting a municipality's alternative name must not re-validate its hundreds of projects."""
+    found: set[URIRef] = {RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")}
+
+    def walk(path, deep: bool) -> None:
+        if isinstance(path, URIRef):
+            if deep:
+                found.add(path)
+        elif shapes.value(path, RDF.first) is not None:  # a sequence: every step after the first is deep
+            for index, step in enumerate(shapes.items(path)):
+                walk(step, deep or index > 0)
+        else:
+            for alternative in shapes.objects(path, SH.alternativePath):
+                for step in shapes.items(alternative):
+                    walk(step, deep)
+            for inner in shapes.objects(path, SH.inversePath):
+                walk(inner, deep)
+            for kind in (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
+                for inner in shapes.objects(path, kind):
+                    walk(inner, True)
+
+    nested, todo = set(), [o for p in _NESTING for o in shapes.objects(None, p)]
+    while todo:
+        node = todo.pop()
+        members = list(shapes.items(node)) if shapes.value(node, RDF.first) is not None else [node]
+        for shape in members:
+            if shape not in nested:
+                nested.add(shape)
+                todo.extend(shapes.objects(shape, SH.property))
+                todo.extend(o for p in _NESTING for o in shapes.objects(shape, p))
+    for shape, path in shapes.subject_objects(SH.path):
+        walk(path, shape in nested)
+    found |= _sparql_predicates(shapes)
+    return found
+
+
+def _sparql_predicates(shapes: Graph) -> set[URIRef]:
+    """Every IRI a SPARQL query in the shapes names: in full, with a declared prefix, or as the relative
+    ``"ns/gzg#..."`` our queries build with ``IRI(CONCAT(...))`` to stay independent of the base URI.
+    Over-counting is safe: it only re-checks more."""
+    prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
+                for d in shapes.objects(None, SH.declare)}
+    own = _own_namespace(shapes)
+    found = set()
+    for query in shapes.objects(None, SH.select):
+        text = str(query)
+        found |= {URIRef(iri) for iri in re.findall(r"<([a-z][a-z0-9+.-]*:[^<>\s]*)>", text)}
+        for prefix, local in re.findall(r"(?<![\w$?<#:/])([A-Za-z][\w-]*|):([A-Za-z_][\w-]*)", text):
+            if prefix in prefixes:
+                found.add(URIRef(prefixes[prefix] + local))
+        if own:
+            found |= {URIRef(own + local) for local in re.findall(r'"ns/gzg#([A-Za-z_][\w-]*)"', text)}
+    return found
+
+
+def _own_namespace(shapes: Graph) -> str | None:
+    """Our vocabulary's namespace (``{base}/ns/gzg#``), read off the shapes' own IRIs (``{base}/shapes/gzg#``)."""
+    for shape in shapes.subjects(RDF.type, SH.NodeShape):
+        if isinstance(shape, URIRef) and "/shapes/gzg#" in shape:
+            return str(shape).split("/shapes/gzg#")[0] + "/ns/gzg#"
+    return None
+
+
 def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -> ValidationReport:
     """Validate the state ``state + added - removed`` only where the change can make a difference.
 
     Focus nodes: the subjects the change touches, the nodes whose shapes read a changed link backwards
-    (``sh:inversePath``, ``sh:targetObjectsOf``), the nodes that look back at a changed subject that way,
-    plus referrers up to ``REACH_BACK`` links back. Each is validated with its neighbourhood: ``REACH`` links
+    (``sh:inversePath``, ``sh:targetObjectsOf``) and, when the change is over a predicate that shapes read
+    beyond their focus node (``deep_predicates``), the nodes that look back at a changed node that way plus
+    its referrers up to ``REACH_BACK`` links back. Each is validated with its neighbourhood: ``REACH`` links
     out, plus the backward links the shapes follow. For shapes that look no further than that, the verdict
     equals that of a full validation of a state that conformed before the change (tests/test_incremental.py
     checks it on generated changes).
@@ -302,15 +374,19 @@ def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -
     reader = StateReader(state)
     inverse = inverse_predicates(shapes)
     unread = HUB_PREDICATES - forward_predicates(shapes)  # hub links no shape reads from their subject
+    deep = deep_predicates(shapes)
     changes = [*added, *removed]
     # a node's own triples changed, or a link its shapes read backwards (sh:inversePath, targetObjectsOf)
     start = {s for s, p, _ in changes if isinstance(s, URIRef) and p not in unread}
     start |= {o for _, p, o in changes if p in inverse and isinstance(o, URIRef)}
     focus = set(start)
-    # nodes whose shapes look back at a changed node (e.g. a participation checks its project's class)
-    focus |= {o for _, p, o in reader.outgoing(start) if p in inverse and isinstance(o, URIRef)}
-    # nodes that look at a changed node through their own links, now or after the change
-    frontier = set(start)
+    # changed nodes that others can see the change of: over a predicate shapes read beyond their focus node
+    visible = {s for s, p, _ in changes if isinstance(s, URIRef) and p in deep and p not in unread}
+    visible |= {o for _, p, o in changes if p in inverse and p in deep and isinstance(o, URIRef)}
+    # ... the nodes whose shapes look back at them (e.g. a participation checks its organisation's class)
+    focus |= {o for _, p, o in reader.outgoing(visible) if p in inverse and isinstance(o, URIRef)}
+    # ... and the nodes that look at them through their own links, now or after the change
+    frontier = set(visible)
     for _ in range(REACH_BACK):
         referrers = {s for s, p, _ in reader.incoming(frontier) if p not in unread}
         referrers |= {s for s, p, o in added if o in frontier and p not in unread and isinstance(s, URIRef)}
@@ -318,7 +394,7 @@ def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -
         focus |= frontier
     if not focus:
         return ValidationReport(True, [], Graph())
-    data = _neighbourhood(focus, reader, added, removed, inverse)
+    data = _neighbourhood(focus, reader, added, removed, inverse, unread)
     # Only the focus nodes are validated: the other nodes of the neighbourhood sit at its edge, where their
     # own neighbourhood is cut off (and they did not change).
     report_graph = focused_validator(shapes).validate(data, focus)
@@ -327,7 +403,7 @@ def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -
 
 
 def _neighbourhood(focus: set[Node], reader: StateReader, added: Graph, removed: Graph,
-                   inverse: set[URIRef]) -> Graph:
+                   inverse: set[URIRef], unread: frozenset[URIRef]) -> Graph:
     """The triples within reach of the focus nodes, as they will be after the change."""
     gone = {_identity(t) for t in removed}
     triples: dict[tuple, Triple] = {}
@@ -338,7 +414,7 @@ def _neighbourhood(focus: set[Node], reader: StateReader, added: Graph, removed:
         if not frontier:
             break
         seen |= frontier
-        found = reader.outgoing(frontier & focus)
+        found = reader.outgoing(frontier & focus, skip=unread)
         found |= reader.outgoing(frontier - focus, skip=HUB_PREDICATES)
         if inverse:
             found |= reader.incoming(frontier, inverse)
