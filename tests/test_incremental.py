@@ -172,3 +172,52 @@ def test_no_shape_follows_a_hub_link_beyond_its_focus(shapes):
             for line in str(query).splitlines():
                 if f":{local} " in line or f"<{hub}>" in line:
                     assert "$this" in line or hub in read_backwards, (hub, line)
+
+
+def test_every_predicate_a_sparql_query_reads_is_visible_to_deep_predicates(shapes):
+    """deep_predicates reads the predicates of SPARQL queries off their text. That is safe only if each
+    predicate a query reads is written out: an IRI, a prefixed name, or a variable bound to one of our own
+    terms with IRI(CONCAT(..., "ns/gzg#...")). A query reading "any predicate" (?s ?p ?o) would need
+    validate_change to treat every predicate as deep."""
+    from rdflib.namespace import SH
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    from gzg_graph.validate import deep_predicates
+
+    prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
+                for d in shapes.objects(None, SH.declare)}
+    deep = deep_predicates(shapes)
+
+    def walk(node, patterns: list, bindings: dict) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "BGP":
+                patterns.extend(node.triples)
+            if node.name == "Extend":
+                bindings[node.var] = str(node.expr)
+            for value in node.values():
+                walk(value, patterns, bindings)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value, patterns, bindings)
+
+    def iris(path) -> list[URIRef]:
+        """The IRIs in a property path (sequence, alternative, inverse, repetition)."""
+        if isinstance(path, URIRef):
+            return [path]
+        parts = getattr(path, "args", None) or [getattr(path, "arg", None) or getattr(path, "path", None)]
+        return [iri for part in parts for iri in iris(part)]
+
+    checked = 0
+    for text in shapes.objects(None, SH.select):
+        query = prepareQuery(str(text), initNs=prefixes)
+        patterns, bindings = [], {}
+        walk(query.algebra, patterns, bindings)
+        for _, predicate, _ in patterns:
+            checked += 1
+            if isinstance(predicate, Variable):
+                assert "ns/gzg#" in bindings.get(predicate, ""), (predicate, str(text))
+            else:
+                assert all(iri in deep for iri in iris(predicate)), (predicate, str(text))
+    assert checked > 50
