@@ -266,26 +266,33 @@ def forward_predicates(shapes: Graph) -> set[URIRef]:
     """Predicates some shape reads forward from its focus node: in a property path (not under
     ``sh:inversePath``), as ``sh:targetSubjectsOf``, or right after ``$this`` in a SPARQL constraint."""
     found = {p for p in shapes.objects(None, SH.targetSubjectsOf) if isinstance(p, URIRef)}
-
-    def walk(path) -> None:
-        if isinstance(path, URIRef):
-            found.add(path)
-        elif shapes.value(path, RDF.first) is not None:
-            for member in shapes.items(path):
-                walk(member)
-        else:
-            for kind in (SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
-                for inner in shapes.objects(path, kind):
-                    walk(inner)
-
-    for path in shapes.objects(None, SH.path):
-        walk(path)
+    found |= {p for path in shapes.objects(None, SH.path)
+              for p, _, backwards in _path_predicates(shapes, path) if not backwards}
     queries = " ".join(str(q) for q in shapes.objects(None, SH.select))
     for predicate in HUB_PREDICATES:
         local = re.split(r"[/#]", str(predicate))[-1]
         if re.search(rf"\$this\s+(<{re.escape(str(predicate))}>|[A-Za-z_][\w-]*:{re.escape(local)}\b)", queries):
             found.add(predicate)
     return found
+
+
+def _path_predicates(shapes: Graph, path, deep: bool = False, backwards: bool = False):
+    """(predicate, deep, backwards) for each predicate a SHACL property path reads: ``deep`` when it is read
+    beyond the path's first node, ``backwards`` under ``sh:inversePath``."""
+    if isinstance(path, URIRef):
+        yield path, deep, backwards
+    elif shapes.value(path, RDF.first) is not None:  # a sequence: every step after the first is deep
+        for index, step in enumerate(shapes.items(path)):
+            yield from _path_predicates(shapes, step, deep or index > 0, backwards)
+    else:
+        for alternatives in shapes.objects(path, SH.alternativePath):
+            for step in shapes.items(alternatives):
+                yield from _path_predicates(shapes, step, deep, backwards)
+        for inner in shapes.objects(path, SH.inversePath):
+            yield from _path_predicates(shapes, inner, deep, not backwards)
+        for kind in (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
+            for inner in shapes.objects(path, kind):
+                yield from _path_predicates(shapes, inner, True, backwards)
 
 
 #: Parameters whose shapes are applied to value nodes rather than to the focus node itself.
@@ -299,24 +306,6 @@ def deep_predicates(shapes: Graph) -> set[URIRef]:
     over any other predicate cannot change what the nodes referring to it see, so they need no re-check:
     correcting a municipality's alternative name must not re-validate its hundreds of projects."""
     found: set[URIRef] = {RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")}
-
-    def walk(path, deep: bool) -> None:
-        if isinstance(path, URIRef):
-            if deep:
-                found.add(path)
-        elif shapes.value(path, RDF.first) is not None:  # a sequence: every step after the first is deep
-            for index, step in enumerate(shapes.items(path)):
-                walk(step, deep or index > 0)
-        else:
-            for alternative in shapes.objects(path, SH.alternativePath):
-                for step in shapes.items(alternative):
-                    walk(step, deep)
-            for inner in shapes.objects(path, SH.inversePath):
-                walk(inner, deep)
-            for kind in (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
-                for inner in shapes.objects(path, kind):
-                    walk(inner, True)
-
     nested, todo = set(), [o for p in _NESTING for o in shapes.objects(None, p)]
     while todo:
         node = todo.pop()
@@ -326,8 +315,8 @@ def deep_predicates(shapes: Graph) -> set[URIRef]:
                 nested.add(shape)
                 todo.extend(shapes.objects(shape, SH.property))
                 todo.extend(o for p in _NESTING for o in shapes.objects(shape, p))
-    for shape, path in shapes.subject_objects(SH.path):
-        walk(path, shape in nested)
+    found |= {p for shape, path in shapes.subject_objects(SH.path)
+              for p, deep, _ in _path_predicates(shapes, path, shape in nested) if deep}
     found |= _sparql_predicates(shapes)
     return found
 
