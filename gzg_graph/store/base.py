@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
@@ -168,8 +168,6 @@ class Store(ABC):
                                + " ?s ?p ?o FILTER(isIRI(?s)) }", objects)
 
     def _construct(self, template: str, nodes: Collection[Node]) -> set[Triple]:
-        from rdflib import Graph
-
         found: set[Triple] = set()
         ordered = sorted(str(n) for n in nodes if isinstance(n, URIRef))
         for start in range(0, len(ordered), 500):  # keep each query a reasonable size
