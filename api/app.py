@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from gzg_graph import __version__
@@ -14,9 +18,12 @@ from gzg_graph.uris import UriPolicy
 
 from .routes import home, resources, sparql, validate
 
+log = logging.getLogger("gzg_api.requests")
+
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
-    """The application; ``store`` defaults to the embedded store in ``settings.store_dir``."""
+    """The application; ``settings`` default to the environment (``GZG_*``), ``store`` to the embedded store in
+    ``settings.store_dir``. ``gzg serve`` and uvicorn call it as a factory (``gzg_api.app:create_app``)."""
     settings = settings or Settings.from_env()
     uris = UriPolicy(settings.base_uri)
     if store is None:
@@ -34,6 +41,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(sparql.router)
     app.include_router(resources.router)
     app.include_router(validate.router)
+
+    @app.middleware("http")
+    async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        log.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code,
+                 (time.perf_counter() - start) * 1000)
+        return response
 
     @app.exception_handler(GzgError)
     async def gzg_error(_: Request, exc: GzgError) -> JSONResponse:

@@ -7,6 +7,7 @@ from fastapi import Request
 from gzg_graph.config import Settings
 from gzg_graph.store import Store
 from gzg_graph.uris import UriPolicy
+from gzg_graph.validation import load_shapes
 
 
 def get_store(request: Request) -> Store:
@@ -30,7 +31,5 @@ def get_shapes(request: Request):
     """The SHACL shapes, parsed once per application (they change only with a deployment)."""
     shapes = getattr(request.app.state, "shapes", None)
     if shapes is None:
-        from gzg_graph.validate import load_shapes
-
-        shapes = request.app.state.shapes = load_shapes(request.app.state.settings.shapes_dir, request.app.state.uris)
+        shapes = request.app.state.shapes = load_shapes(request.app.state.settings.shapes, request.app.state.uris)
     return shapes

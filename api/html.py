@@ -8,6 +8,7 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
+from gzg_graph.formats import RdfFormat
 from gzg_graph.uris import UriPolicy
 
 _LABELS = (SKOS.prefLabel, DCTERMS.title, RDFS.label)
@@ -21,8 +22,8 @@ def render_description(graph: Graph, uri: str, uris: UriPolicy) -> str:
         rows.append(f"<tr><td>{_link(graph, predicate, uris)}</td><td>{_term(graph, obj, uris)}</td></tr>")
     incoming = sorted({(s, p) for s, p in graph.subject_predicates(subject) if s != subject}, key=str)
     incoming_rows = [f"<tr><td>{_link(graph, s, uris)}</td><td>{_link(graph, p, uris)}</td></tr>" for s, p in incoming]
-    alternates = "".join(f' <a href="?format={f}">{n}</a>' for f, n in
-                         (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdf", "RDF/XML")))
+    alternates = "".join(f' <a href="?format={f.short_name}">{f.label}</a>' for f in
+                         (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML))
     return f"""<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><title>{escape(str(title))}</title>
 <style>body{{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}}

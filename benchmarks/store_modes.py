@@ -12,7 +12,6 @@ import tempfile
 import time
 
 import pyoxigraph as ox
-
 from generate import generate
 
 JOIN_AGGREGATE = """

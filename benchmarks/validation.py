@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gzg_graph import queries  # noqa: E402
 from gzg_graph.build import assemble  # noqa: E402
 from gzg_graph.config import Settings  # noqa: E402
-from gzg_graph.focused_validation import focused_validator  # noqa: E402
 from gzg_graph.namespaces import LBLOD_SUBSIDIE, M8G, PROV, SCHEMA, SUBSIDIE, TRANSACTIE  # noqa: E402
 from gzg_graph.store import EmbeddedStore  # noqa: E402
 from gzg_graph.uris import UriPolicy  # noqa: E402
-from gzg_graph.validate import load_shapes, validate, validate_change  # noqa: E402
+from gzg_graph.validation import load_shapes, validate, validate_change  # noqa: E402
+from gzg_graph.validation.engine import focused_validator  # noqa: E402
 
 MEASURE = URIRef("http://lblod.data.info/id/subsidy-measure-offers/8379a4ea-fd83-47cc-89fa-1a72ee4fbaff")
 THEME = URIRef("http://lblod.data.gift/concepts/446ac005-7342-4f3a-b7a0-2b3c929d73ba")
@@ -162,7 +162,7 @@ def main(target: int, full_limit: float) -> None:
             k += 1
             synthetic.project(f"change-{int(bad)}-{k}", change, over_maximum=bad and k == 1)
         changes[label] = change
-    shapes = load_shapes(settings.shapes_dir, uris)
+    shapes = load_shapes(settings.shapes, uris)
     print(f"state: {len(state):,} triples ({n:,} synthetic projects on the real graph); "
           f"changes: {', '.join(f'{len(c):,} triples ({l})' for l, c in changes.items())}", flush=True)
     start = time.perf_counter()

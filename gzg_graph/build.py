@@ -6,21 +6,26 @@ The order matters for the promise "bad input loses nothing": every source is rea
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from types import TracebackType
 
 from rdflib import Graph
 
-from . import catalog, lblod, mapping
 from .config import Settings
 from .errors import ValidationFailed
-from .turtle import parse_turtle
-from .organisations import OrganisationIndex
+from .mapping import catalog, lblod, own_data
+from .mapping.organisations import OrganisationIndex
+from .sources.rdf import parse_turtle
 from .store.base import Store
 from .uris import GRAPH_GZG, GRAPH_LBLOD, GRAPH_LOKET, GRAPH_METADATA, GRAPH_ONTOLOGY, GRAPH_REFNIS, UriPolicy
-from .validate import ValidationReport, load_shapes, validate
+from .validation import ValidationReport, load_shapes, validate
+
+log = logging.getLogger(__name__)
 
 ONTOLOGY_FILE = "gzg.ttl"
 
@@ -42,7 +47,7 @@ class BuildResult:
         return sum(self.graphs.values())
 
 
-def load_ontology(ontology_dir: Path, uris: UriPolicy) -> Graph:
+def load_ontology(ontology_dir: Path | Traversable, uris: UriPolicy) -> Graph:
     """``ontology/gzg.ttl``, its relative IRIs resolved against the configured base."""
     return parse_turtle(ontology_dir / ONTOLOGY_FILE, uris)
 
@@ -51,11 +56,11 @@ def assemble(settings: Settings, on_step: StepCallback | None = None,
              seconds: dict[str, float] | None = None) -> dict[str, Graph]:
     """Read and map every source: graph local name -> rdflib Graph (metadata graph included)."""
     uris = UriPolicy(settings.base_uri)
-    data = settings.data_dir
+    data = settings.require_data_dir()
     timer = _StepTimer(on_step, seconds if seconds is not None else {})
     graphs: dict[str, Graph] = {}
     with timer("ontology"):
-        graphs[GRAPH_ONTOLOGY] = load_ontology(settings.ontology_dir, uris)
+        graphs[GRAPH_ONTOLOGY] = load_ontology(settings.ontology, uris)
     with timer("local governments"):
         graphs[GRAPH_LBLOD] = lblod.local_governments_graph(data, uris)
     with timer("REFNIS codes"):
@@ -64,7 +69,7 @@ def assemble(settings: Settings, on_step: StepCallback | None = None,
         graphs[GRAPH_LOKET] = lblod.loket_graph(data)
     with timer("own data"):
         organisations = OrganisationIndex.from_data_dir(data)
-        graphs[GRAPH_GZG] = mapping.own_data_graph(data, uris, organisations)
+        graphs[GRAPH_GZG] = own_data.own_data_graph(data, uris, organisations)
     with timer("catalogue"):
         counts = {name: len(g) for name, g in graphs.items()}
         graphs[GRAPH_METADATA] = catalog.metadata_graph(data, uris, {**counts, GRAPH_METADATA: 0})
@@ -85,35 +90,44 @@ def build(settings: Settings, store: Store, *, on_step: StepCallback | None = No
     report = None
     if check:
         with timer("validation"):
-            shapes = load_shapes(settings.shapes_dir, uris)
+            shapes = load_shapes(settings.shapes, uris)
             data = Graph()
             for name, graph in graphs.items():
                 if name != GRAPH_ONTOLOGY:
                     data += graph
             report = validate(data, shapes, ontology=graphs[GRAPH_ONTOLOGY])
+        log.info("validation: %s", report.summary("en"))
         if not report.conforms:
             raise ValidationFailed(report, f"the built graph violates the shapes: {report.summary('en')}")
     with timer("store"):
         payload = {str(uris.graph(name)): graph.serialize(format="nt", encoding="utf-8")
                    for name, graph in graphs.items()}
         store.replace_graphs(payload, drop_others=True)
-    return BuildResult({str(uris.graph(n)): len(g) for n, g in graphs.items()}, seconds, report)
+    result = BuildResult({str(uris.graph(n)): len(g) for n, g in graphs.items()}, seconds, report)
+    log.info("built %d triples in %d graphs from %s", result.triples, len(graphs), settings.data_dir)
+    return result
 
 
 class _StepTimer:
+    """Times each build step, tells ``on_step`` when one starts and logs how long it took."""
+
     def __init__(self, on_step: StepCallback | None, seconds: dict[str, float]):
         self.on_step, self.seconds = on_step, seconds
+        self.step = ""
+        self._start = 0.0
 
-    def __call__(self, step: str):
+    def __call__(self, step: str) -> _StepTimer:
         self.step = step
         return self
 
-    def __enter__(self):
+    def __enter__(self) -> _StepTimer:
         if self.on_step:
             self.on_step(self.step)
         self._start = time.perf_counter()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> bool:
         self.seconds[self.step] = round(time.perf_counter() - self._start, 3)
+        log.info("build step %s: %.3f s%s", self.step, self.seconds[self.step], " (failed)" if error else "")
         return False

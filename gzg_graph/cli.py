@@ -7,22 +7,27 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rdflib import Graph
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import queries
+from . import __version__, queries
 from .config import Settings
 from .errors import GzgError, ValidationFailed
+from .formats import RdfFormat, ResultFormat
 from .namespaces import PREFIXES
-from .store import EmbeddedStore, RdfFormat, ResultFormat, detect_query_kind
+from .store import EmbeddedStore, detect_query_kind
+from .validation import ValidationReport
 
 app = typer.Typer(help="Build, query, export and serve the Gemeente zonder Gemeentehuis knowledge graph.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -32,9 +37,28 @@ err = Console(stderr=True)
 StoreOption = Annotated[Optional[Path], typer.Option("--store-dir", help="Store directory (default: $GZG_STORE_DIR or var/store).")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"gzg-graph {__version__}", highlight=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step (GZG_LOG_LEVEL sets the level).")] = False,
+         version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
+                                               help="Print the version and exit.")] = False) -> None:
+    """Build, query, export and serve the Gemeente zonder Gemeentehuis knowledge graph."""
+    level = "INFO" if verbose else os.environ.get("GZG_LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(level=level, format="%(message)s", datefmt="[%X]",
+                        handlers=[RichHandler(console=err, show_path=False)], force=True)
+
+
 def _settings(store: Path | None = None, data: Path | None = None) -> Settings:
-    settings = Settings.from_env()
-    changes = {}
+    try:
+        settings = Settings.from_env()
+    except GzgError as e:
+        _fail(str(e), 2)
+    changes: dict[str, Path] = {}
     if store is not None:
         changes["store_dir"] = store
     if data is not None:
@@ -47,7 +71,7 @@ def open_store(settings: Settings) -> EmbeddedStore:
     return EmbeddedStore(settings.store_dir, prefixes={**PREFIXES, "gzg": f"{settings.base_uri}/ns/gzg#"})
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
@@ -94,18 +118,19 @@ def serve(store: StoreOption = None,
     """Serve the store: SPARQL at /sparql, resources by URI, OpenAPI docs at /docs."""
     import uvicorn
 
-    from api.app import create_app
-
     settings = _settings(store)
     try:
-        application = create_app(settings)
+        open_store(settings)  # fail here, with one clear line, rather than inside the server
     except GzgError as e:
         _fail(str(e))
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+    # The web layer is started by import string, so the library never imports it; it reads its settings
+    # from the environment, where the options given here are put.
+    os.environ["GZG_STORE_DIR"] = str(settings.store_dir)
+    uvicorn.run("gzg_api.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
+                log_level="info")
 
 
 _TABLE = "table"
-_RESULT_FORMATS = {"json": ResultFormat.JSON, "xml": ResultFormat.XML, "csv": ResultFormat.CSV, "tsv": ResultFormat.TSV}
 
 
 @app.command()
@@ -125,9 +150,11 @@ def query(sparql: Annotated[str, typer.Argument(help="SPARQL text, a .rq file, o
         if fmt == _TABLE:
             _print_table(target.query(text, ResultFormat.JSON).body)
             return
-        if fmt not in _RESULT_FORMATS:
+        try:
+            result_format = ResultFormat.from_name(fmt)
+        except ValueError:
             _fail(f"unknown result format {fmt!r} for a {kind.upper()} query (use table, json, xml, csv or tsv)")
-        sys.stdout.buffer.write(target.query(text, _RESULT_FORMATS[fmt]).body)
+        sys.stdout.buffer.write(target.query(text, result_format).body)
     except (GzgError, ValueError, OSError) as e:
         _fail(str(e))
 
@@ -181,10 +208,10 @@ def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="RDF fil
     By default the files are validated as a change to the store (so links to the local governments and
     calls already in the graph count); with --alone they are validated by themselves.
     """
-    from .rdf_input import read_rdf_file
-    from .turtle import parse_turtle
+    from .sources.rdf import parse_turtle, read_rdf_file
     from .uris import UriPolicy
-    from .validate import load_shapes, validate as run_validate, validate_change
+    from .validation import load_shapes, validate_change
+    from .validation import validate as run_validate
 
     settings = _settings(store)
     uris = UriPolicy(settings.base_uri)
@@ -193,15 +220,15 @@ def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="RDF fil
     if bool(files) == whole_store:
         _fail("give RDF files to validate, or --store to validate the whole store", 2)
     try:
-        shapes = load_shapes(settings.shapes_dir, uris)
-        ontology = parse_turtle(settings.ontology_dir / "gzg.ttl", uris) if inference != "none" else None
+        shapes = load_shapes(settings.shapes, uris)
+        ontology = parse_turtle(settings.ontology / "gzg.ttl", uris) if inference != "none" else None
         target = None if alone and files else open_store(settings)
-        if whole_store:
+        if whole_store and target is not None:
             data = Graph().parse(data=target.export(RdfFormat.NTRIPLES).decode("utf-8"), format="nt")
             report = run_validate(data, shapes, ontology=ontology, inference=inference)
         else:
             data = Graph()
-            for path in files:
+            for path in files or []:
                 data += read_rdf_file(path, input_format, uris.parse_base)
             if target is None or len(target) == 0 or inference != "none":
                 report = run_validate(data, shapes, ontology=ontology, inference=inference)
@@ -220,9 +247,9 @@ def load(files: Annotated[list[Path], typer.Argument(help="RDF files to add (any
          lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "en",
          store: StoreOption = None) -> None:
     """Add RDF to the store after validating it as a change; refuse (store unchanged) on any violation."""
-    from .rdf_input import read_rdf_file
+    from .sources.rdf import read_rdf_file
     from .uris import UriPolicy
-    from .validate import load_shapes
+    from .validation import load_shapes
     from .writes import add_validated
 
     settings = _settings(store)
@@ -234,7 +261,7 @@ def load(files: Annotated[list[Path], typer.Argument(help="RDF files to add (any
         target = open_store(settings)
         if len(target) == 0:
             _fail(f"the store at {settings.store_dir} is empty: run `gzg build` first")
-        report = add_validated(target, str(uris.graph(graph)), data, load_shapes(settings.shapes_dir, uris))
+        report = add_validated(target, str(uris.graph(graph)), data, load_shapes(settings.shapes, uris))
     except ValidationFailed as e:
         err.print(e.report.text(lang), highlight=False, soft_wrap=True)
         _fail(f"load refused, store unchanged: {e.report.summary(lang)}")
@@ -243,7 +270,7 @@ def load(files: Annotated[list[Path], typer.Argument(help="RDF files to add (any
     out.print(f"added {len(data)} triples to {uris.graph(graph)}; {report.summary(lang)}", highlight=False)
 
 
-def _print_report(report, report_format: ReportFormat, lang: str) -> None:
+def _print_report(report: ValidationReport, report_format: ReportFormat, lang: str) -> None:
     if report_format is ReportFormat.text:
         out.print(report.text(lang), highlight=False, soft_wrap=True)
     elif report_format is ReportFormat.json:

@@ -1,17 +1,49 @@
-"""Settings, read once from the environment (``GZG_*``) with defaults that work on a fresh clone."""
+"""Settings, read once from the environment (``GZG_*``) with defaults that work on a fresh clone.
+
+Where things are:
+
+* the shapes, the ontology and the named queries ship inside the package (``gzg_graph/shapes``,
+  ``gzg_graph/ontology``, ``gzg_graph/queries``; in a clone the first two are the top-level ``shapes/`` and
+  ``ontology/``, mapped into the package by ``pyproject.toml``), so an installed ``gzg`` has them;
+* the source data is the clone's ``data/`` when ``gzg`` runs from a clone, else ``GZG_DATA_DIR`` must say
+  where it is (:meth:`Settings.require_data_dir` raises a clear error otherwise);
+* the store lives in the clone's ``var/store``, else in ``./var/store``; ``GZG_STORE_DIR`` overrides both.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .errors import GzgError
+
+#: The clone this package runs from, or None for an installed package (site-packages has no pyproject.toml).
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+CLONE_ROOT: Path | None = _PACKAGE_PARENT if (_PACKAGE_PARENT / "pyproject.toml").is_file() \
+    and (_PACKAGE_PARENT / "gzg_graph").is_dir() else None
 
 
-def _env_path(name: str, default: Path) -> Path:
+def packaged(folder: str) -> Traversable:
+    """A folder of files shipped inside the package: ``shapes``, ``ontology`` or ``queries``."""
+    return resources.files(f"gzg_graph.{folder}")
+
+
+def _env_path(name: str) -> Path | None:
     value = os.environ.get(name)
-    return Path(value).expanduser() if value else default
+    return Path(value).expanduser() if value else None
+
+
+def _default_data_dir() -> Path | None:
+    if CLONE_ROOT is not None and (CLONE_ROOT / "data").is_dir():
+        return CLONE_ROOT / "data"
+    return None
+
+
+def _default_store_dir() -> Path:
+    return (CLONE_ROOT if CLONE_ROOT is not None else Path.cwd()) / "var" / "store"
 
 
 @dataclass(frozen=True)
@@ -20,31 +52,55 @@ class Settings:
 
     ``base_uri`` is the root of every URI the graph mints ({base}/id/..., {base}/doc/..., {base}/ns/...).
     The default is the address ``gzg serve`` listens on, so that minted URIs dereference out of the box;
-    a deployment sets ``GZG_BASE_URI`` to its public address and rebuilds.
+    a deployment sets ``GZG_BASE_URI`` to its public address and rebuilds. ``shapes_dir`` and
+    ``ontology_dir`` default to the files shipped in the package (None); set them only to try other files.
     """
 
     base_uri: str = "http://127.0.0.1:8000"
-    data_dir: Path = PROJECT_ROOT / "data"
-    store_dir: Path = PROJECT_ROOT / "var" / "store"
-    ontology_dir: Path = PROJECT_ROOT / "ontology"
-    shapes_dir: Path = PROJECT_ROOT / "shapes"
+    data_dir: Path | None = None
+    store_dir: Path = Path("var/store")
+    shapes_dir: Path | None = None
+    ontology_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     max_request_bytes: int = 10 * 1024 * 1024
     query_timeout_seconds: float = 30.0
-    extra: dict = field(default_factory=dict)
+    log_level: str = "INFO"
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         d = cls()
-        return cls(
-            base_uri=os.environ.get("GZG_BASE_URI", d.base_uri).rstrip("/"),
-            data_dir=_env_path("GZG_DATA_DIR", d.data_dir),
-            store_dir=_env_path("GZG_STORE_DIR", d.store_dir),
-            ontology_dir=_env_path("GZG_ONTOLOGY_DIR", d.ontology_dir),
-            shapes_dir=_env_path("GZG_SHAPES_DIR", d.shapes_dir),
-            host=os.environ.get("GZG_HOST", d.host),
-            port=int(os.environ.get("GZG_PORT", d.port)),
-            max_request_bytes=int(os.environ.get("GZG_MAX_REQUEST_BYTES", d.max_request_bytes)),
-            query_timeout_seconds=float(os.environ.get("GZG_QUERY_TIMEOUT", d.query_timeout_seconds)),
-        )
+        try:
+            return cls(
+                base_uri=os.environ.get("GZG_BASE_URI", d.base_uri).rstrip("/"),
+                data_dir=_env_path("GZG_DATA_DIR") or _default_data_dir(),
+                store_dir=_env_path("GZG_STORE_DIR") or _default_store_dir(),
+                ontology_dir=_env_path("GZG_ONTOLOGY_DIR"),
+                shapes_dir=_env_path("GZG_SHAPES_DIR"),
+                host=os.environ.get("GZG_HOST", d.host),
+                port=int(os.environ.get("GZG_PORT", d.port)),
+                max_request_bytes=int(os.environ.get("GZG_MAX_REQUEST_BYTES", d.max_request_bytes)),
+                query_timeout_seconds=float(os.environ.get("GZG_QUERY_TIMEOUT", d.query_timeout_seconds)),
+                log_level=os.environ.get("GZG_LOG_LEVEL", d.log_level).upper(),
+            )
+        except ValueError as e:
+            raise GzgError(f"a GZG_* setting is not a number: {e}") from e
+
+    def require_data_dir(self) -> Path:
+        """The source data directory; a clear error when there is none (an installed package, no GZG_DATA_DIR)."""
+        if self.data_dir is None:
+            raise GzgError("no data directory: gzg is not running from a clone with data/, so set GZG_DATA_DIR "
+                           "(or pass --data) to the folder holding programme.yaml, calls.yaml, ... and lblod/")
+        if not self.data_dir.is_dir():
+            raise GzgError(f"data directory {self.data_dir} does not exist")
+        return self.data_dir
+
+    @property
+    def shapes(self) -> Path | Traversable:
+        """The folder of SHACL shapes (``*.ttl``) to validate with."""
+        return self.shapes_dir if self.shapes_dir is not None else packaged("shapes")
+
+    @property
+    def ontology(self) -> Path | Traversable:
+        """The folder holding the ontology (``gzg.ttl``)."""
+        return self.ontology_dir if self.ontology_dir is not None else packaged("ontology")

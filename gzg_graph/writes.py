@@ -6,17 +6,23 @@ already there (a steward's file, and later the API's updates).
 
 from __future__ import annotations
 
+import logging
+
 from rdflib import Graph
 
 from .errors import ValidationFailed
 from .store.base import Store
-from .validate import ValidationReport, validate_change
+from .validation import ValidationReport, validate_change
+
+log = logging.getLogger(__name__)
 
 
 def add_validated(store: Store, graph: str, data: Graph, shapes: Graph) -> ValidationReport:
     """Add ``data`` to named graph ``graph`` if the store with it still conforms; else raise, writing nothing."""
     report = validate_change(data, None, store, shapes)
     if not report.conforms:
+        log.warning("refused a write of %d triples to %s: %s", len(data), graph, report.summary("en"))
         raise ValidationFailed(report, f"refused, store unchanged: {report.summary('en')}")
     store.add(graph, data.serialize(format="nt", encoding="utf-8"))
+    log.info("added %d triples to %s", len(data), graph)
     return report

@@ -17,8 +17,7 @@ BASE = "http://127.0.0.1:8000"
 
 
 def settings_for(store_dir: Path, **changes) -> Settings:
-    defaults = {"base_uri": BASE, "data_dir": REPO / "data", "ontology_dir": REPO / "ontology",
-                "shapes_dir": REPO / "shapes"}
+    defaults = {"base_uri": BASE, "data_dir": REPO / "data"}
     return dataclasses.replace(Settings.from_env(), store_dir=store_dir, **{**defaults, **changes})
 
 

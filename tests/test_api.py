@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from gzg_api.app import create_app
+from gzg_api.negotiation import choose
 from rdflib import Graph, URIRef
 
-from api.app import create_app
-from api.negotiation import choose
 from gzg_graph import queries
 
 MECHELEN = "http://data.lblod.info/id/bestuurseenheden/"  # prefix; the full URI is looked up

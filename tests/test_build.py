@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE, REPO, settings_for
+from test_cli import error_lines, gzg
+
 from gzg_graph.build import build
 from gzg_graph.errors import SourceError, ValidationFailed
 from gzg_graph.store import EmbeddedStore, RdfFormat
-from test_cli import error_lines, gzg
 
 GRAPH_NAMES = {"gzg", "lblod-bestuurseenheden", "loket-gzg", "refnis", "ontology", "metadata"}
 

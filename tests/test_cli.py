@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph
-
 from conftest import BASE
+from rdflib import Dataset, Graph
 
 GZG = str(Path(sys.executable).parent / "gzg")
 

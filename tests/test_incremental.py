@@ -12,16 +12,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import BASE, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
-from conftest import BASE, REPO
+from gzg_graph.sources.rdf import parse_turtle
 from gzg_graph.store import EmbeddedStore
-from gzg_graph.turtle import parse_turtle
 from gzg_graph.uris import UriPolicy
-from gzg_graph.validate import ValidationReport, load_shapes, validate, validate_change
+from gzg_graph.validation import ValidationReport, load_shapes, validate, validate_change
 
 URIS = UriPolicy(BASE)
 CASES = REPO / "tests" / "shapes"
@@ -160,7 +160,7 @@ def test_no_shape_follows_a_hub_link_beyond_its_focus(shapes):
     whose incoming side validate_change always reads)."""
     from rdflib.namespace import RDF, SH
 
-    from gzg_graph.validate import HUB_PREDICATES, inverse_predicates
+    from gzg_graph.validation.shapes import HUB_PREDICATES, inverse_predicates
 
     read_backwards = inverse_predicates(shapes)
 
@@ -184,7 +184,7 @@ def test_every_predicate_a_sparql_query_reads_is_visible_to_deep_predicates(shap
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import Variable
 
-    from gzg_graph.validate import deep_predicates
+    from gzg_graph.validation.shapes import deep_predicates
 
     prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
                 for d in shapes.objects(None, SH.declare)}

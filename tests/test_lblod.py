@@ -14,9 +14,12 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS
 
-from gzg_graph import lblod, queries
+from gzg_graph import queries
 from gzg_graph.errors import SourceError
+from gzg_graph.mapping import lblod
 from gzg_graph.namespaces import ADMS, BESLUIT, GENERIEK, M8G, REFNIS2019, REFNIS2025, SUBSIDIE
+from gzg_graph.sources import lblod as lblod_sources
+from gzg_graph.sources.lblod import read_local_governments
 from gzg_graph.uris import UriPolicy
 
 REPO = Path(__file__).resolve().parents[1]
@@ -232,7 +235,7 @@ def test_data_files_are_small():
 # --------------------------------------------------------------------------------------------------- errors
 
 
-HEADER = ",".join(lblod.COLUMNS)
+HEADER = ",".join(lblod_sources.COLUMNS)
 GOOD = ("http://data.lblod.info/id/bestuurseenheden/x1,Gent,Gemeente,{c},0207451227,OVO002067,Oost-Vlaanderen,,"
         "http://data.lblod.info/id/werkingsgebieden/w1,Gent,44021,44021,,,,refnis2019.ttl").format(c=GEMEENTE)
 
@@ -247,13 +250,13 @@ OTHER = GOOD.replace("/x1,", "/x2,")
     (OTHER.replace(",,,,refnis2019.ttl", ",2025-01-01,2024-12-31,,refnis2019.ttl"), "is after active_until"),
     (OTHER.replace("refnis2019.ttl", "somewhere.ttl"), "unknown source 'somewhere.ttl'"),
     (OTHER.replace("/x2,", "/x1,"), "duplicate uri"),
-    (OTHER + ",extra", "expected 16 columns"),
+    (OTHER + ",extra", "17 cells but the header has 16 columns"),
 ])
 def test_malformed_csv_row_names_file_and_line(tmp_path, bad_row, message):
     path = tmp_path / "local-governments.csv"
     path.write_text("\n".join([HEADER, GOOD.replace("/x1,", "/x0,"), GOOD, bad_row]) + "\n", encoding="utf-8")
     with pytest.raises(SourceError) as caught:
-        lblod.read_local_governments(path)
+        read_local_governments(path)
     assert caught.value.file == str(path) and caught.value.line == 4
     assert message in caught.value.detail and f"{path}:4:" in str(caught.value)
 
@@ -262,7 +265,7 @@ def test_missing_column_is_reported_on_line_1(tmp_path):
     path = tmp_path / "local-governments.csv"
     path.write_text(HEADER.replace(",nis_2025", "") + "\n", encoding="utf-8")
     with pytest.raises(SourceError, match="missing column.*nis_2025") as caught:
-        lblod.read_local_governments(path)
+        read_local_governments(path)
     assert caught.value.line == 1
 
 
@@ -293,7 +296,7 @@ def test_name_history_of_an_unknown_unit(data_copy):
 
 
 @pytest.mark.parametrize("name, load", [
-    (lblod.CHANGE_EVENTS, lambda d: lblod.local_governments_graph(d, URIS)),
+    (lblod_sources.CHANGE_EVENTS, lambda d: lblod.local_governments_graph(d, URIS)),
     (lblod.REFNIS, lblod.refnis_graph),
     (lblod.LOKET, lblod.loket_graph),
 ])

@@ -10,16 +10,16 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 import rdflib
+from conftest import copy_own_data
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from gzg_graph import queries
 from gzg_graph.errors import SourceError
-from gzg_graph.mapping import own_data_graph
+from gzg_graph.mapping.organisations import OrganisationIndex
+from gzg_graph.mapping.own_data import own_data_graph
 from gzg_graph.namespaces import LBLOD_SUBSIDIE, M8G, SCHEMA
-from gzg_graph.organisations import OrganisationIndex
 from gzg_graph.uris import UriPolicy
-from conftest import copy_own_data
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

@@ -186,6 +186,7 @@ def test_blank_nodes_only_for_owl_axioms(onto):
 
 def test_every_gzg_term_the_graph_uses_is_defined(onto, tmp_path):
     from conftest import settings_for
+
     from gzg_graph.build import assemble
 
     graphs = assemble(settings_for(tmp_path))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gzg_graph.errors import AmbiguousOrganisation, SourceError, UnknownOrganisation
-from gzg_graph.lblod import read_local_governments
-from gzg_graph.organisations import LOCAL_GOVERNMENTS, OrganisationIndex
+from gzg_graph.mapping.organisations import LOCAL_GOVERNMENTS, OrganisationIndex
+from gzg_graph.sources.lblod import read_local_governments
 from gzg_graph.uris import UriPolicy
 
 REPO = Path(__file__).resolve().parents[1]

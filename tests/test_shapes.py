@@ -14,14 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import BASE, settings_for
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
-from gzg_graph.turtle import parse_turtle
+from gzg_graph.sources.rdf import parse_turtle
 from gzg_graph.uris import GRAPH_ONTOLOGY, UriPolicy
-from gzg_graph.validate import ValidationReport, load_shapes, validate
-
-from conftest import BASE, settings_for
+from gzg_graph.validation import ValidationReport, load_shapes, validate
 
 REPO = Path(__file__).resolve().parents[1]
 SHAPES_DIR = REPO / "shapes"

@@ -10,8 +10,16 @@ from pathlib import Path
 import pytest
 
 from gzg_graph.errors import SourceError
-from gzg_graph.sources import (PROJECT_COLUMNS, Context, parse_kbo, read_csv, read_participations, read_partners,
-                               read_projects, read_sources)
+from gzg_graph.sources import (
+    PROJECT_COLUMNS,
+    Context,
+    parse_kbo,
+    read_csv,
+    read_participations,
+    read_partners,
+    read_projects,
+    read_sources,
+)
 from gzg_graph.uris import UriPolicy
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import BASE
 from fastapi.testclient import TestClient
+from gzg_api.app import create_app
 from rdflib import Graph
 from rdflib.namespace import RDF
-
-from api.app import create_app
-from conftest import BASE
-from gzg_graph.namespaces import SH
 from test_cli import error_lines, gzg
+
+from gzg_graph.namespaces import SH
 
 CALL_1 = "http://lblod.data.info/id/subsidy-measure-offer-series/9a40c72c-4761-4cbd-8a85-96c30c3f829c"
 MEASURE = "http://lblod.data.info/id/subsidy-measure-offers/8379a4ea-fd83-47cc-89fa-1a72ee4fbaff"

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from gzg_graph import queries
 from gzg_graph.store import Store
-
 from gzg_graph.uris import UriPolicy
 
 from ..deps import get_store, get_uris

@@ -11,8 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from gzg_graph import resources
-from gzg_graph.store import RdfFormat, Store
+from gzg_graph.formats import RdfFormat
+from gzg_graph.publishing import describe
+from gzg_graph.store import Store
 from gzg_graph.uris import UriPolicy
 
 from ..deps import get_store, get_uris
@@ -22,13 +23,12 @@ from ..negotiation import choose
 router = APIRouter(tags=["Resources"])
 
 HTML = "text/html"
-OFFERED = [RdfFormat.TURTLE.value, RdfFormat.JSONLD.value, RdfFormat.NTRIPLES.value, RdfFormat.RDFXML.value,
-           HTML, "application/json"]
-FORMAT_NAMES = {"ttl": RdfFormat.TURTLE.value, "turtle": RdfFormat.TURTLE.value, "jsonld": RdfFormat.JSONLD.value,
-                "json": RdfFormat.JSONLD.value, "nt": RdfFormat.NTRIPLES.value, "rdf": RdfFormat.RDFXML.value,
-                "xml": RdfFormat.RDFXML.value, "html": HTML}
+#: The graph formats a resource document is offered in (a description is one graph: no dataset formats).
+RDF_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
+OFFERED = [f.value for f in RDF_FORMATS] + [HTML, "application/json"]
 
 FormatParam = Annotated[str | None, Query(alias="format", description="ttl, jsonld, nt, rdf or html; overrides Accept.")]
+
 
 
 @router.get("/id/{path:path}", summary="A thing's URI: 303 See Other to its document", status_code=303)
@@ -57,23 +57,30 @@ def _describe(request: Request, store: Store, uris: UriPolicy, uri: str, doc_url
               fmt: str | None) -> Response:
     media_type = _negotiate(request, fmt)
     try:
-        graph = resources.document(store, uri, uris, doc_url)
-    except resources.NotFound as e:
+        graph = describe.document(store, uri, uris, doc_url)
+    except describe.NotFound as e:
         raise HTTPException(404, str(e)) from e
     headers = {"Vary": "Accept"}
     if media_type == HTML:
         return HTMLResponse(render_description(graph, uri, uris), headers=headers)
     rdf_format = RdfFormat.JSONLD if media_type == "application/json" else RdfFormat(media_type)
-    body = resources.serialise(graph, rdf_format)
+    body = describe.serialise(graph, rdf_format)
     charset = "; charset=utf-8" if rdf_format != RdfFormat.RDFXML else ""
     return Response(body, media_type=rdf_format.value + charset, headers=headers)
 
 
 def _negotiate(request: Request, fmt: str | None) -> str:
     if fmt is not None:
-        if fmt.lower() not in FORMAT_NAMES:
-            raise HTTPException(400, f"unknown format {fmt!r}; use one of {', '.join(FORMAT_NAMES)}")
-        return FORMAT_NAMES[fmt.lower()]
+        if fmt.strip().lower() == "html":
+            return HTML
+        try:
+            chosen = RdfFormat.from_name(fmt)
+        except ValueError:
+            chosen = None
+        if chosen not in RDF_FORMATS:
+            names = ", ".join([f.short_name for f in RDF_FORMATS] + ["html"])
+            raise HTTPException(400, f"unknown format {fmt!r}; use one of {names}")
+        return chosen.value
     media_type = choose(request.headers.get("accept"), OFFERED)
     if media_type is None:
         raise HTTPException(406, f"offered: {', '.join(OFFERED)}")

@@ -15,10 +15,11 @@ from fastapi.responses import JSONResponse
 
 from gzg_graph.config import Settings
 from gzg_graph.errors import SourceError
-from gzg_graph.rdf_input import parse_rdf
-from gzg_graph.store import RdfFormat, Store
+from gzg_graph.formats import RdfFormat
+from gzg_graph.sources.rdf import parse_rdf
+from gzg_graph.store import Store
 from gzg_graph.uris import UriPolicy
-from gzg_graph.validate import validate, validate_change
+from gzg_graph.validation import validate, validate_change
 
 from ..deps import get_settings, get_shapes, get_store, get_uris
 from ..negotiation import choose
@@ -26,8 +27,7 @@ from .sparql import _read_limited
 
 router = APIRouter(tags=["Validation"])
 
-ACCEPTED_BODIES = {RdfFormat.TURTLE.value: RdfFormat.TURTLE, RdfFormat.NTRIPLES.value: RdfFormat.NTRIPLES,
-                   RdfFormat.JSONLD.value: RdfFormat.JSONLD, RdfFormat.RDFXML.value: RdfFormat.RDFXML,
+ACCEPTED_BODIES = {**{f.value: f for f in (RdfFormat.TURTLE, RdfFormat.NTRIPLES, RdfFormat.JSONLD, RdfFormat.RDFXML)},
                    "application/json": RdfFormat.JSONLD, "text/plain": RdfFormat.NTRIPLES}
 REPORT_TYPES = ["application/json", RdfFormat.TURTLE.value, RdfFormat.JSONLD.value]
 
@@ -60,6 +60,6 @@ async def validate_body(request: Request,
     status = 200 if report.conforms else 422
     if media_type == "application/json":
         return JSONResponse(report.to_json(lang), status_code=status)
-    fmt = "turtle" if media_type == RdfFormat.TURTLE.value else "json-ld"
+    fmt = RdfFormat(media_type).rdflib
     return Response(report.graph.serialize(format=fmt, encoding="utf-8"), status_code=status,
                     media_type=f"{media_type}; charset=utf-8")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-
 DEFAULT_BASE = "http://127.0.0.1:8000"
 
 

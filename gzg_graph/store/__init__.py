@@ -4,7 +4,8 @@
 implements the same interface over the SPARQL protocol.
 """
 
-from .base import GraphInfo, QueryResult, RdfFormat, ResultFormat, Store, detect_query_kind
+from ..formats import RdfFormat, ResultFormat
+from .base import Bindings, GraphInfo, QueryResult, Store, bind_values, detect_query_kind
 from .embedded import EmbeddedStore
 
-__all__ = ["EmbeddedStore", "GraphInfo", "QueryResult", "RdfFormat", "ResultFormat", "Store", "detect_query_kind"]
+__all__ = ["Bindings", "EmbeddedStore", "bind_values", "GraphInfo", "QueryResult", "RdfFormat", "ResultFormat", "Store", "detect_query_kind"]

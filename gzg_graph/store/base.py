@@ -8,57 +8,20 @@ hands back rdflib terms: it has a SPARQL default here, and a native fast path wh
 
 from __future__ import annotations
 
+import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from ..formats import RdfFormat, ResultFormat
+from ..terms import sparql_term
+
 Triple = tuple[Node, Node, Node]
-
-
-class ResultFormat(str, Enum):
-    """SPARQL results formats for SELECT and ASK, by media type."""
-
-    JSON = "application/sparql-results+json"
-    XML = "application/sparql-results+xml"
-    CSV = "text/csv"
-    TSV = "text/tab-separated-values"
-
-
-class RdfFormat(str, Enum):
-    """RDF serialisations for graphs and datasets, by media type."""
-
-    TURTLE = "text/turtle"
-    NTRIPLES = "application/n-triples"
-    NQUADS = "application/n-quads"
-    TRIG = "application/trig"
-    JSONLD = "application/ld+json"
-    RDFXML = "application/rdf+xml"
-
-    @property
-    def is_dataset_format(self) -> bool:
-        return self in (RdfFormat.NQUADS, RdfFormat.TRIG, RdfFormat.JSONLD)
-
-    @classmethod
-    def from_name(cls, name: str) -> "RdfFormat":
-        """Accepts a media type or a common short name / extension (``ttl``, ``nq``, ``jsonld`` ...)."""
-        key = name.strip().lower().lstrip(".")
-        aliases = {
-            "ttl": cls.TURTLE, "turtle": cls.TURTLE, "nt": cls.NTRIPLES, "ntriples": cls.NTRIPLES,
-            "n-triples": cls.NTRIPLES, "nq": cls.NQUADS, "nquads": cls.NQUADS, "n-quads": cls.NQUADS,
-            "trig": cls.TRIG, "jsonld": cls.JSONLD, "json-ld": cls.JSONLD, "rdf": cls.RDFXML,
-            "xml": cls.RDFXML, "rdfxml": cls.RDFXML, "owl": cls.RDFXML,
-        }
-        if key in aliases:
-            return aliases[key]
-        for member in cls:
-            if member.value == key:
-                return member
-        raise ValueError(f"unknown RDF format {name!r} (use one of: ttl, nt, nq, trig, jsonld, rdfxml)")
 
 
 @dataclass(frozen=True)
@@ -82,9 +45,14 @@ _PROLOGUE = re.compile(
 )
 
 
+#: Values bound to a query's variables: variable name (without ``?``) -> IRI or literal.
+Bindings = Mapping[str, Node]
+
+
 def detect_query_kind(sparql: str) -> str:
     """'select', 'ask', 'graph' (CONSTRUCT/DESCRIBE) or 'update', from the first keyword after the prologue."""
-    rest = sparql[_PROLOGUE.match(sparql).end():].lstrip()
+    prologue = _PROLOGUE.match(sparql)
+    rest = sparql[prologue.end() if prologue else 0:].lstrip()
     word = rest.split(None, 1)[0].upper() if rest else ""
     if word.startswith("SELECT"):
         return "select"
@@ -104,11 +72,13 @@ class Store(ABC):
     @abstractmethod
     def query(self, sparql: str, result_format: ResultFormat | RdfFormat | None = None,
               *, union_default_graph: bool = True, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None) -> QueryResult:
+              named_graphs: list[str] | None = None, bindings: Bindings | None = None) -> QueryResult:
         """Run a SPARQL 1.1 query; raises :class:`~gzg_graph.errors.QueryError` on a bad query.
 
         With ``union_default_graph`` the default graph is the union of all named graphs (how users expect
         to query a dataset split by source), unless ``default_graphs`` names the graphs explicitly.
+        ``bindings`` gives variables their values as RDF terms, never pasted into the query's text: a store
+        that can bind them natively does (pyoxigraph's ``substitutions``); others use :func:`bind_values`.
         """
 
     @abstractmethod
@@ -134,17 +104,13 @@ class Store(ABC):
     def export(self, fmt: RdfFormat, graph: str | None = None) -> bytes:
         """The whole dataset (dataset formats) or one graph / the union (graph formats) serialised."""
 
-    def select(self, sparql: str, **kwargs) -> list[dict[str, str]]:
+    def select(self, sparql: str, **kwargs: Any) -> list[dict[str, str]]:
         """Convenience for code and tests: SELECT rows as {variable: lexical value} (unbound omitted)."""
-        import json
-
         result = self.query(sparql, ResultFormat.JSON, **kwargs)
         data = json.loads(result.body)
         return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
 
-    def ask(self, sparql: str, **kwargs) -> bool:
-        import json
-
+    def ask(self, sparql: str, **kwargs: Any) -> bool:
         return bool(json.loads(self.query(sparql, ResultFormat.JSON, **kwargs).body)["boolean"])
 
     # ------------------------------------------------------------- neighbourhoods
@@ -155,7 +121,7 @@ class Store(ABC):
 
     def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
         """The triples (over all graphs) whose subject is one of ``subjects``, except over ``skip``."""
-        unless = f"FILTER(?p NOT IN ({', '.join(f'<{p}>' for p in sorted(skip))}))" if skip else ""
+        unless = f"FILTER(?p NOT IN ({', '.join(sparql_term(p) for p in sorted(skip))}))" if skip else ""
         return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o " + unless + " }",
                                subjects)
 
@@ -163,7 +129,7 @@ class Store(ABC):
         """The triples (over all graphs) from an IRI to one of ``objects``, over one of ``predicates`` if given."""
         if predicates is not None and not predicates:
             return set()
-        only = "VALUES ?p { %s }" % " ".join(f"<{p}>" for p in sorted(predicates)) if predicates else ""
+        only = "VALUES ?p { %s }" % " ".join(sparql_term(p) for p in sorted(predicates)) if predicates else ""
         return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o { %s } " + only.replace("%", "%%")
                                + " ?s ?p ?o FILTER(isIRI(?s)) }", objects)
 
@@ -171,10 +137,27 @@ class Store(ABC):
         found: set[Triple] = set()
         ordered = sorted(str(n) for n in nodes if isinstance(n, URIRef))
         for start in range(0, len(ordered), 500):  # keep each query a reasonable size
-            values = " ".join(f"<{n}>" for n in ordered[start:start + 500])
+            values = " ".join(sparql_term(URIRef(n)) for n in ordered[start:start + 500])
             body = self.query(template % values, RdfFormat.NTRIPLES).body
             found.update(Graph().parse(data=body.decode("utf-8"), format="nt"))
         return found
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (files, connections)."""
+
+
+def bind_values(sparql: str, bindings: Bindings | None) -> str:
+    """``sparql`` with ``bindings`` as a trailing ``VALUES`` clause, for stores that cannot bind natively.
+
+    SPARQL 1.1 allows one ``VALUES`` block after any query form (grammar rule ``Query``); every term is
+    written by :func:`~gzg_graph.terms.sparql_term`, which escapes literals and refuses anything that is
+    not an absolute IRI, so a value can never change the query around it.
+    """
+    if not bindings:
+        return sparql
+    names = " ".join(f"?{name}" for name in bindings)
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+    terms = " ".join(sparql_term(value) for value in bindings.values())
+    return f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"

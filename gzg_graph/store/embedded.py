@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import shutil
 import threading
@@ -29,24 +30,19 @@ import uuid
 from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import QueryError, SourceError, StoreError
-from .base import GraphInfo, QueryResult, RdfFormat, ResultFormat, Store, Triple, detect_query_kind
+from ..formats import RdfFormat, ResultFormat
+from ..terms import to_oxigraph, to_rdflib
+from .base import Bindings, GraphInfo, QueryResult, Store, Triple, detect_query_kind
 
-_OX_RDF = {
-    RdfFormat.TURTLE: ox.RdfFormat.TURTLE, RdfFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
-    RdfFormat.NQUADS: ox.RdfFormat.N_QUADS, RdfFormat.TRIG: ox.RdfFormat.TRIG,
-    RdfFormat.JSONLD: ox.RdfFormat.JSON_LD, RdfFormat.RDFXML: ox.RdfFormat.RDF_XML,
-}
-_OX_RESULTS = {
-    ResultFormat.JSON: ox.QueryResultsFormat.JSON, ResultFormat.XML: ox.QueryResultsFormat.XML,
-    ResultFormat.CSV: ox.QueryResultsFormat.CSV, ResultFormat.TSV: ox.QueryResultsFormat.TSV,
-}
+log = logging.getLogger(__name__)
+
 CURRENT = "CURRENT"
 LOCK = ".lock"
 DATA = "data.nq"
@@ -70,11 +66,13 @@ class EmbeddedStore(Store):
 
     def query(self, sparql: str, result_format: ResultFormat | RdfFormat | None = None,
               *, union_default_graph: bool = True, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None) -> QueryResult:
+              named_graphs: list[str] | None = None, bindings: Bindings | None = None) -> QueryResult:
         kind = detect_query_kind(sparql)
         if kind == "update":
             raise QueryError("not a query (SELECT, ASK, CONSTRUCT or DESCRIBE); updates go to update()")
-        options: dict = {}
+        options: dict[str, Any] = {}
+        if bindings:
+            options["substitutions"] = {ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()}
         if default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         else:
@@ -95,9 +93,9 @@ class EmbeddedStore(Store):
         for subject in subjects:
             if isinstance(subject, Literal):
                 continue
-            for quad in self._store.quads_for_pattern(_to_oxigraph(subject), None, None, None):
+            for quad in self._store.quads_for_pattern(to_oxigraph(subject), None, None, None):
                 if quad.predicate not in skipped:
-                    found.add((subject, URIRef(quad.predicate.value), _to_rdflib(quad.object)))
+                    found.add((subject, URIRef(quad.predicate.value), to_rdflib(quad.object)))
         return found
 
     def triples_to(self, objects: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
@@ -106,7 +104,7 @@ class EmbeddedStore(Store):
         for node in objects:
             if isinstance(node, Literal):
                 continue
-            target = _to_oxigraph(node)
+            target = to_oxigraph(node)
             for link in links:
                 for quad in self._store.quads_for_pattern(None, link, target, None):
                     if isinstance(quad.subject, ox.NamedNode):
@@ -121,7 +119,7 @@ class EmbeddedStore(Store):
         return sorted(infos, key=lambda g: g.name)
 
     def export(self, fmt: RdfFormat, graph: str | None = None) -> bytes:
-        target = _OX_RDF[fmt]
+        target = fmt.oxigraph
         if graph is not None:
             if ox.NamedNode(graph) not in set(self._store.named_graphs()):
                 raise StoreError(f"no graph named <{graph}>")
@@ -256,9 +254,9 @@ def _serialise_result(result, kind: str, fmt: ResultFormat | RdfFormat | None) -
         fmt = fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE
         if fmt.is_dataset_format and fmt != RdfFormat.JSONLD:
             raise QueryError(f"a CONSTRUCT/DESCRIBE result is a graph; {fmt.value} is a dataset format")
-        return QueryResult(kind, fmt.value, result.serialize(format=_OX_RDF[fmt]))
+        return QueryResult(kind, fmt.value, result.serialize(format=fmt.oxigraph))
     fmt = fmt if isinstance(fmt, ResultFormat) else ResultFormat.JSON
-    return QueryResult(kind, fmt.value, result.serialize(format=_OX_RESULTS[fmt]))
+    return QueryResult(kind, fmt.value, result.serialize(format=fmt.oxigraph))
 
 
 def _parse_ntriples(data: bytes, graph: str) -> list[ox.Quad]:
@@ -299,22 +297,3 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode:
-    return ox.BlankNode(str(node)) if isinstance(node, BNode) else ox.NamedNode(str(node))
-
-
-def _to_rdflib(term) -> Node:
-    """A pyoxigraph term as the rdflib term a parse of its N-Triples would give (plain strings untyped)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
-
-
-_XSD_STRING = str(XSD.string)

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from .errors import AmbiguousOrganisation, UnknownOrganisation
-from .lblod import LOCAL_GOVERNMENTS as LOCAL_GOVERNMENTS_FILE
-from .lblod import LocalGovernment, read_local_governments
-from .namespaces import CLASSIFICATIE
-from .sources import PARTNERS, Partner, is_kbo, normalise, parse_kbo, read_partners
-from .uris import UriPolicy
+from ..errors import AmbiguousOrganisation, UnknownOrganisation
+from ..namespaces import CLASSIFICATIE
+from ..sources import PARTNERS, Partner, is_kbo, normalise, parse_kbo, read_partners
+from ..sources.lblod import LOCAL_GOVERNMENTS as LOCAL_GOVERNMENTS_FILE
+from ..sources.lblod import LocalGovernment, read_local_governments
+from ..uris import UriPolicy
 
 LOCAL_GOVERNMENTS = Path("lblod") / LOCAL_GOVERNMENTS_FILE
 

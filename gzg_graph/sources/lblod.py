@@ -1,29 +1,23 @@
-"""Local governments (LBLOD bestuurseenheden), REFNIS codes and the Loket's GZG measure, as RDF.
+"""Reading ``data/lblod/``: the LBLOD local governments and their names over time, checked row by row.
 
-A pure mapping of ``data/lblod/`` (written by ``scripts/derive_lblod_data.py``): no network, no ``../shared``.
-LBLOD URIs are kept; we mint URIs only for what LBLOD does not publish in our files (identifier nodes, names
-with their validity, periods), under the project's base (``docs/model.md``, "Local government").
-
-Every problem in a source file is a :class:`~gzg_graph.errors.SourceError` naming the file and the line, so a
-maintainer who edits a CSV by hand is pointed at the row to fix.
+The files are written by ``scripts/derive_lblod_data.py``; every problem is a
+:class:`~gzg_graph.errors.SourceError` naming the file and the line, so a maintainer who edits a CSV by hand
+is pointed at the row to fix. Turning them into RDF is :mod:`gzg_graph.mapping.lblod`'s job.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import URIRef
 
-from gzg_graph.errors import SourceError
-from gzg_graph.namespaces import ADMS, BESLUIT, GENERIEK, M8G, REFNIS2019, REFNIS2025
-from gzg_graph.turtle import parse_turtle
-from gzg_graph.uris import UriPolicy
+from ..errors import SourceError
+from ..terms import HTTP_IRI
+from .csv_files import read_csv
 
 LOCAL_GOVERNMENTS = "local-governments.csv"
 NAME_HISTORY = "name-history.csv"
@@ -72,7 +66,6 @@ SOURCE_URLS = {
 }
 #: a source may also be written ``owner/repo:path@commit`` (a GitHub file at a commit).
 _REPO_PATH = re.compile(r"^(?P<repo>[\w.-]+/[\w.-]+):(?P<path>[^@\s]+)@(?P<commit>[0-9a-f]{7,40})$")
-_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _FORMATS = {"kbo": (re.compile(r"^\d{10}$"), "a KBO number of 10 digits"),
             "ovo": (re.compile(r"^OVO\d{6}$"), "an OVO number (OVO + 6 digits)"),
             "nis_2019": (re.compile(r"^\d{5}$"), "a NIS code of 5 digits"),
@@ -124,22 +117,10 @@ def lblod_dir(data_dir: Path) -> Path:
     return data_dir / "lblod" if (data_dir / "lblod").is_dir() else data_dir
 
 
-def _rows(path: Path, columns: tuple[str, ...]):
-    """(line, row) pairs of a CSV whose header has ``columns``; header problems are reported on line 1."""
-    try:
-        handle = path.open(encoding="utf-8", newline="")
-    except FileNotFoundError as e:
-        raise SourceError(path, "file not found") from e
-    with handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in columns if c not in header]
-        if missing:
-            raise SourceError(path, f"missing column(s) {', '.join(missing)} (header: {','.join(header)})", line=1)
-        for row in reader:
-            if None in row or any(v is None for v in row.values()):
-                raise SourceError(path, f"expected {len(header)} columns as in the header", line=reader.line_num)
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) pairs of a CSV whose header has ``columns`` (extra columns are allowed and ignored)."""
+    for row in read_csv(path, columns, allow_extra=True):
+        yield row.origin.line, row.values
 
 
 def _check_date(path: Path, line: int, column: str, value: str) -> None:
@@ -162,7 +143,7 @@ def _check_period(path: Path, line: int, start: str, end: str, names: tuple[str,
 def _sources(path: Path, line: int, value: str) -> tuple[str, ...]:
     tokens = tuple(value.split())
     for token in tokens:
-        if token not in SOURCE_URLS and not _REPO_PATH.match(token) and not _IRI.match(token):
+        if token not in SOURCE_URLS and not _REPO_PATH.match(token) and not HTTP_IRI.match(token):
             raise SourceError(path, f"unknown source {token!r} (add it to lblod.SOURCE_URLS and SOURCES.md)", line=line)
     return tokens
 
@@ -171,7 +152,7 @@ def _check_unit_row(path: Path, line: int, row: dict[str, str]) -> None:
     if not row["name"]:
         raise SourceError(path, "name is empty", line=line)
     for column in _IRI_COLUMNS:
-        if row[column] and not _IRI.match(row[column]):
+        if row[column] and not HTTP_IRI.match(row[column]):
             raise SourceError(path, f"{column} {row[column]!r} is not an http(s) IRI", line=line)
     if not row["uri"]:
         raise SourceError(path, "uri is empty", line=line)
@@ -181,7 +162,7 @@ def _check_unit_row(path: Path, line: int, row: dict[str, str]) -> None:
     if (row["nis_2019"] or row["nis_2025"] or row["werkingsgebied_label"]) and not row["werkingsgebied"]:
         raise SourceError(path, "NIS code or werkingsgebied_label without werkingsgebied", line=line)
     for predecessor in row["derived_from"].split():
-        if not _IRI.match(predecessor):
+        if not HTTP_IRI.match(predecessor):
             raise SourceError(path, f"derived_from {predecessor!r} is not an http(s) IRI", line=line)
     _check_period(path, line, row["active_from"], row["active_until"], ("active_from", "active_until"))
 
@@ -225,6 +206,8 @@ def read_name_history(path: Path, known: set[str]) -> dict[str, list[Name]]:
 # --------------------------------------------------------------------------------------------------- mapping
 
 
+
+
 def source_url(token: str) -> URIRef:
     """The URL of a source named in a ``source`` column."""
     if token in SOURCE_URLS:
@@ -233,104 +216,3 @@ def source_url(token: str) -> URIRef:
     if match:
         return URIRef(f"https://github.com/{match['repo']}/blob/{match['commit']}/{match['path']}")
     return URIRef(token)
-
-
-def _reference(uri: str) -> str:
-    """A short, stable URI segment for a unit: LBLOD's UUID or hash, else a hash of its URI."""
-    last = uri.rstrip("/").rsplit("/", 1)[-1]
-    return last if re.fullmatch(r"[A-Za-z0-9-]{8,}", last) else hashlib.sha256(uri.encode()).hexdigest()[:32]
-
-
-def _add_identifier(g: Graph, unit: URIRef, uris: UriPolicy, kind: str, notation: str, value: str) -> None:
-    """The Organisatieportaal pattern: adms:Identifier -> generiek:GestructureerdeIdentificator (minted URIs)."""
-    identifier = uris.id("identificator", f"{kind}-{value}")
-    structured = uris.id("gestructureerde-identificator", f"{kind}-{value}")
-    g.add((unit, ADMS.identifier, identifier))
-    g.add((identifier, RDF.type, ADMS.Identifier))
-    g.add((identifier, SKOS.notation, Literal(notation)))
-    g.add((identifier, GENERIEK.gestructureerdeIdentificator, structured))
-    g.add((structured, RDF.type, GENERIEK.GestructureerdeIdentificator))
-    g.add((structured, GENERIEK.lokaleIdentificator, Literal(value)))
-
-
-def _add_werkingsgebied(g: Graph, unit: URIRef, row: LocalGovernment) -> None:
-    area = URIRef(row.werkingsgebied)
-    g.add((unit, BESLUIT.werkingsgebied, area))
-    g.add((area, RDF.type, PROV.Location))
-    if row.werkingsgebied_label:
-        g.add((area, RDFS.label, Literal(row.werkingsgebied_label)))
-    if row.nis_2019:
-        g.add((area, SKOS.exactMatch, REFNIS2019[row.nis_2019]))
-    if row.nis_2025:
-        g.add((area, SKOS.exactMatch, REFNIS2025[row.nis_2025]))
-
-
-def _add_name(g: Graph, unit: URIRef, uris: UriPolicy, name: str, start: str, end: str,
-              sources: tuple[str, ...]) -> None:
-    """A gzg:Benaming with its period of validity (open ends omitted; no period when both are open)."""
-    key = f"{_reference(str(unit))}-{start or 'x'}"
-    benaming = uris.id("benaming", key)
-    g.add((unit, uris.ns.benaming, benaming))
-    g.add((benaming, RDF.type, uris.ns.Benaming))
-    g.add((benaming, SKOS.prefLabel, Literal(name, lang="nl")))
-    for token in sources:
-        g.add((benaming, DCTERMS.source, source_url(token)))
-    if start or end:
-        period = uris.id("periode", f"benaming-{key}")
-        g.add((benaming, DCTERMS.temporal, period))
-        g.add((period, RDF.type, M8G.PeriodOfTime))
-        if start:
-            g.add((period, M8G.startTime, Literal(start, datatype=XSD.date)))
-        if end:
-            g.add((period, M8G.endTime, Literal(end, datatype=XSD.date)))
-
-
-def _add_unit(g: Graph, row: LocalGovernment, names: list[Name], uris: UriPolicy) -> None:
-    unit = URIRef(row.uri)
-    g.add((unit, RDF.type, BESLUIT.Bestuurseenheid))
-    g.add((unit, RDF.type, ORG.Organization))
-    g.add((unit, SKOS.prefLabel, Literal(row.name)))  # plain literal, as LBLOD publishes it
-    if row.classification_uri:
-        g.add((unit, BESLUIT.classificatie, URIRef(row.classification_uri)))
-        g.add((unit, ORG.classification, URIRef(row.classification_uri)))
-    if row.werkingsgebied:
-        _add_werkingsgebied(g, unit, row)
-    if row.kbo:
-        _add_identifier(g, unit, uris, "kbo", "KBO nummer", row.kbo)
-    if row.ovo:
-        _add_identifier(g, unit, uris, "ovo", "OVO-nummer", row.ovo)
-    if row.province_uri:
-        g.add((unit, ORG.subOrganizationOf, URIRef(row.province_uri)))
-        g.add((URIRef(row.province_uri), ORG.hasSubOrganization, unit))
-    for predecessor in row.derived_from:
-        g.add((unit, PROV.wasDerivedFrom, URIRef(predecessor)))
-    for token in row.source:
-        g.add((unit, DCTERMS.source, source_url(token)))
-    if names:
-        for name in names:
-            _add_name(g, unit, uris, name.name, name.valid_from, name.valid_until, name.source)
-    else:
-        _add_name(g, unit, uris, row.name, row.active_from, row.active_until, row.source)
-
-
-def local_governments_graph(data_dir: Path, uris: UriPolicy) -> Graph:
-    """The LBLOD graph: units, werkingsgebieden, identifiers, names, 2025 change events, classification codes."""
-    folder = lblod_dir(data_dir)
-    units = read_local_governments(folder / LOCAL_GOVERNMENTS)
-    names = read_name_history(folder / NAME_HISTORY, {u.uri for u in units})
-    graph = Graph()
-    for row in units:
-        _add_unit(graph, row, names.get(row.uri, []), uris)
-    graph += parse_turtle(folder / CHANGE_EVENTS)
-    graph += parse_turtle(folder / CLASSIFICATION_CODES)
-    return graph
-
-
-def refnis_graph(data_dir: Path) -> Graph:
-    """REFNIS 2019 and 2025 codes of the Flemish municipalities, provinces and region (Statbel, via belgif)."""
-    return parse_turtle(lblod_dir(data_dir) / REFNIS)
-
-
-def loket_graph(data_dir: Path) -> Graph:
-    """The Loket's GZG measure, its calls and themes, as the Digitaal Loket publishes them."""
-    return parse_turtle(lblod_dir(data_dir) / LOKET)

@@ -9,30 +9,13 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
-import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 
-from .errors import SourceError
-from .namespaces import bind_prefixes
-from .uris import UriPolicy
-
-DATASETS_FILE = "datasets.yaml"
-
-
-def read_datasets(data_dir: Path) -> dict:
-    path = data_dir / DATASETS_FILE
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise SourceError(path, "file not found") from e
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise SourceError(path, f"invalid YAML: {getattr(e, 'problem', e)}",
-                          line=mark.line + 1 if mark else None) from e
-    if not isinstance(content, dict) or "datasets" not in content or "catalog" not in content:
-        raise SourceError(path, "expected top-level keys 'catalog' and 'datasets'")
-    return content
+from ..errors import SourceError
+from ..namespaces import bind_prefixes
+from ..sources.datasets import DATASETS_FILE, read_datasets
+from ..uris import UriPolicy
 
 
 def metadata_graph(data_dir: Path, uris: UriPolicy, triple_counts: Mapping[str, int],

@@ -18,13 +18,22 @@ from pathlib import Path
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, SKOS
 
-from .errors import AmbiguousOrganisation, SourceError, UnknownOrganisation
-from .namespaces import (ADMS, CPSV, GENERIEK, LBLOD_SUBSIDIE, M8G, MOBILITEIT, REGORG, SCHEMA, SUBSIDIE,
-                         TRANSACTIE, bind_prefixes)
+from ..errors import AmbiguousOrganisation, SourceError, UnknownOrganisation
+from ..namespaces import CPSV, LBLOD_SUBSIDIE, M8G, MOBILITEIT, REGORG, SCHEMA, SUBSIDIE, TRANSACTIE, bind_prefixes
+from ..sources import (
+    SCHEME_ORG_KIND,
+    SCHEME_PROJECT_TYPE,
+    SCHEME_ROLE,
+    SCHEME_STATUS,
+    Call,
+    Participation,
+    Project,
+    Sources,
+    read_sources,
+)
+from ..uris import UriPolicy
+from .identifiers import add_identifier
 from .organisations import Organisation, OrganisationIndex
-from .sources import (SCHEME_ORG_KIND, SCHEME_PROJECT_TYPE, SCHEME_ROLE, SCHEME_STATUS, Call, Participation,
-                      Project, Sources, read_sources)
-from .uris import UriPolicy
 
 #: Organisation kinds whose members are public bodies (m8g:PublicOrganisation).
 PUBLIC_KINDS = frozenset({"vlaamse-overheid", "federale-overheid"})
@@ -220,22 +229,9 @@ class _Mapper:
             self.add(node, SKOS.altLabel, None if label is None else Literal(label))
         self.add(node, ORG.classification, self.concept(SCHEME_ORG_KIND, partner.kind))
         self.add(node, FOAF.homepage, self.iri(partner.homepage))
-        self.identifier(node, "kbo", "KBO nummer", partner.kbo)
-        self.identifier(node, "ovo", "OVO-nummer", partner.ovo)
+        add_identifier(self.g, self.uris, node, "kbo", partner.kbo)
+        add_identifier(self.g, self.uris, node, "ovo", partner.ovo)
         self.sources(node, partner.source)
-
-    def identifier(self, organisation: URIRef, scheme: str, notation: str, value: str | None) -> None:
-        """adms:Identifier with a generiek:GestructureerdeIdentificator, the LBLOD / OP pattern."""
-        if value is None:
-            return
-        identifier = self.uris.id("identificator", f"{scheme}-{value.lower()}")
-        structured = self.uris.id("gestructureerde-identificator", f"{scheme}-{value.lower()}")
-        self.g.add((organisation, ADMS.identifier, identifier))
-        self.g.add((identifier, RDF.type, ADMS.Identifier))
-        self.g.add((identifier, SKOS.notation, Literal(notation)))
-        self.g.add((identifier, GENERIEK.gestructureerdeIdentificator, structured))
-        self.g.add((structured, RDF.type, GENERIEK.GestructureerdeIdentificator))
-        self.g.add((structured, GENERIEK.lokaleIdentificator, Literal(value)))
 
     def building_block(self, block) -> None:
         node = self.uris.id("bouwsteen", block.id)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
-from . import queries
-from .errors import GzgError
-from .namespaces import bind_prefixes
-from .store.base import RdfFormat, Store
-from .uris import UriPolicy
-
-_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+from .. import queries
+from ..errors import GzgError
+from ..formats import RdfFormat
+from ..namespaces import bind_prefixes
+from ..store.base import Store
+from ..terms import is_iri
+from ..uris import UriPolicy
 
 
 class NotFound(GzgError, LookupError):
@@ -22,10 +20,10 @@ class NotFound(GzgError, LookupError):
 
 def describe(store: Store, uri: str, uris: UriPolicy) -> Graph:
     """The description of ``uri`` as an rdflib Graph (for serialising with prefixes and JSON-LD context)."""
-    if not _IRI.match(uri):
+    if not is_iri(uri):
         raise GzgError(f"not an absolute IRI: {uri!r}")
-    sparql = queries.load("describe", uris.base).replace("#VALUES#", f"VALUES ?resource {{ <{uri}> }}")
-    body = store.query(sparql, RdfFormat.NTRIPLES).body
+    sparql = queries.load("describe", uris.base)
+    body = store.query(sparql, RdfFormat.NTRIPLES, bindings={"resource": URIRef(uri)}).body
     graph = bind_prefixes(Graph(), str(uris.ns))
     graph.parse(data=body.decode("utf-8"), format="nt")
     if len(graph) == 0:
@@ -47,10 +45,9 @@ def document(store: Store, uri: str, uris: UriPolicy, document_url: str | None =
 
 def serialise(graph: Graph, fmt: RdfFormat, context: dict[str, str] | None = None) -> bytes:
     """Serialise with rdflib; JSON-LD is compacted with the project's prefixes as its context."""
+    if fmt.is_dataset_format and fmt != RdfFormat.JSONLD:
+        raise GzgError(f"a resource description is a graph; {fmt.value} is not offered")
     if fmt == RdfFormat.JSONLD:
         ctx = context or {p: str(ns) for p, ns in graph.namespaces() if p}
         return graph.serialize(format="json-ld", context=ctx, auto_compact=True, encoding="utf-8")
-    names = {RdfFormat.TURTLE: "turtle", RdfFormat.NTRIPLES: "nt", RdfFormat.RDFXML: "xml"}
-    if fmt not in names:
-        raise GzgError(f"a resource description is a graph; {fmt.value} is not offered")
-    return graph.serialize(format=names[fmt], encoding="utf-8")
+    return graph.serialize(format=fmt.rdflib, encoding="utf-8")

@@ -1,0 +1,39 @@
+"""A cache of parsed SPARQL for pyshacl's constraints, installed on import by both validation paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _reuse_prepared_sparql() -> None:
+    """Make rdflib reuse the parsed form of a query text it has seen before.
+
+    pyshacl hands rdflib the same SPARQL constraint text for every focus node (``$this`` goes in as a
+    binding), and rdflib parses it anew each time: measured, parsing took half of a validation of the
+    real graph plus 100 projects. The translated query is what rdflib's own ``prepareQuery`` returns for
+    reuse with other bindings, so caching it by (text, base, namespaces) changes no result.
+    """
+    from rdflib.plugins.sparql import processor
+
+    if getattr(processor.SPARQLProcessor.query, "_gzg_cached", False):
+        return
+    original = processor.SPARQLProcessor.query
+    cache: dict[tuple[str, Any, tuple[tuple[str, str], ...]], Any] = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 - rdflib's names
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            prepared = cache.get(key)
+            if prepared is None:
+                if len(cache) > 2048:
+                    cache.clear()
+                prepared = cache[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+            strOrQuery = prepared
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    query._gzg_cached = True
+    processor.SPARQLProcessor.query = query
+
+
+
+_reuse_prepared_sparql()
