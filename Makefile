@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test build serve bench clean
+.PHONY: run test check lint install install-test build serve bench clean
 
 run: install build serve
 
@@ -32,8 +32,14 @@ build: install
 serve: install
 	$(BIN)/gzg serve
 
-test: install-test
+test: install-test check
 	$(BIN)/python -m pytest
+
+# Lint, format and type checks (configured in pyproject.toml); part of `make test`, so CI runs them.
+check: install-test
+	$(BIN)/ruff check gzg_graph api tests benchmarks scripts
+	$(BIN)/ruff format --check gzg_graph api tests benchmarks scripts
+	$(BIN)/mypy
 
 bench: install-test
 	$(BIN)/python benchmarks/store_modes.py

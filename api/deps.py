@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Request
+from rdflib import Graph
 
 from gzg_graph.config import Settings
 from gzg_graph.store import Store
@@ -27,7 +28,7 @@ def get_uris(request: Request) -> UriPolicy:
     return request.app.state.uris
 
 
-def get_shapes(request: Request):
+def get_shapes(request: Request) -> Graph:
     """The SHACL shapes, parsed once per application (they change only with a deployment)."""
     shapes = getattr(request.app.state, "shapes", None)
     if shapes is None:

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
+from rdflib.term import Node
 
 from gzg_graph.formats import RdfFormat
 from gzg_graph.uris import UriPolicy
@@ -35,7 +36,7 @@ td{{vertical-align:top;padding:.2em .6em;border-bottom:1px solid #ddd}} code{{fo
 <p><a href="/">gzg-graph</a> · <a href="/sparql">SPARQL</a> · <a href="/docs">API</a></p></body></html>"""
 
 
-def _label(graph: Graph, node) -> str | None:
+def _label(graph: Graph, node: Node) -> str | None:
     for prop in _LABELS:
         labels = list(graph.objects(node, prop))
         if labels:
@@ -49,7 +50,7 @@ def _href(node: URIRef, uris: UriPolicy) -> str:
     return doc[len(uris.base):] if doc else f"/resource?uri={quote(str(node), safe='')}"
 
 
-def _link(graph: Graph, node, uris: UriPolicy) -> str:
+def _link(graph: Graph, node: Node, uris: UriPolicy) -> str:
     if not isinstance(node, URIRef):
         return escape(str(node))
     qname = _qname(graph, node)
@@ -58,7 +59,7 @@ def _link(graph: Graph, node, uris: UriPolicy) -> str:
     return f'<a href="{escape(_href(node, uris))}">{text}</a>'
 
 
-def _term(graph: Graph, node, uris: UriPolicy) -> str:
+def _term(graph: Graph, node: Node, uris: UriPolicy) -> str:
     if isinstance(node, Literal):
         suffix = f" <small>@{node.language}</small>" if node.language else ""
         return escape(str(node)) + suffix

@@ -50,7 +50,7 @@ def choose(header: str | None, offered: list[str]) -> str | None:
     """
     ranges = parse_accept(header)
     best, best_q = None, 0.0
-    for index, media_type in enumerate(offered):
+    for media_type in offered:
         matching = [r for r in ranges if r.matches(media_type)]
         if not matching:
             continue

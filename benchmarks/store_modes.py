@@ -45,7 +45,7 @@ def main(target: int) -> None:
             start = time.perf_counter()
             store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
             load = time.perf_counter() - start
-            query = timed(lambda: list(store.query(JOIN_AGGREGATE)))
+            query = timed(lambda store=store: list(store.query(JOIN_AGGREGATE)))
             results[mode] = (len(store), load, query)
             print(f"{mode:>10}: {len(store):>9} triples, load {load:6.2f} s ({len(store) / load:,.0f} triples/s), "
                   f"join+aggregate {query:6.3f} s (median of 3)")

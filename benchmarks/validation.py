@@ -164,7 +164,7 @@ def main(target: int, full_limit: float) -> None:
         changes[label] = change
     shapes = load_shapes(settings.shapes, uris)
     print(f"state: {len(state):,} triples ({n:,} synthetic projects on the real graph); "
-          f"changes: {', '.join(f'{len(c):,} triples ({l})' for l, c in changes.items())}", flush=True)
+          f"changes: {', '.join(f'{len(c):,} triples ({label})' for label, c in changes.items())}", flush=True)
     start = time.perf_counter()
     focused_validator(shapes)
     print(f"  {'prepare the shapes for incremental validation (once per process)':<58} "

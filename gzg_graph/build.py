@@ -17,13 +17,12 @@ from types import TracebackType
 from rdflib import Graph
 
 from .config import Settings
-from .errors import ValidationFailed
 from .mapping import catalog, lblod, own_data
 from .mapping.organisations import OrganisationIndex
 from .sources.rdf import parse_turtle
 from .store.base import Store
 from .uris import GRAPH_GZG, GRAPH_LBLOD, GRAPH_LOKET, GRAPH_METADATA, GRAPH_ONTOLOGY, GRAPH_REFNIS, UriPolicy
-from .validation import ValidationReport, load_shapes, validate
+from .validation import ValidationFailed, ValidationReport, load_shapes, validate
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +94,11 @@ def build(settings: Settings, store: Store, *, on_step: StepCallback | None = No
             for name, graph in graphs.items():
                 if name != GRAPH_ONTOLOGY:
                     data += graph
-            report = validate(data, shapes, ontology=graphs[GRAPH_ONTOLOGY])
-        log.info("validation: %s", report.summary("en"))
-        if not report.conforms:
-            raise ValidationFailed(report, f"the built graph violates the shapes: {report.summary('en')}")
+            checked = validate(data, shapes, ontology=graphs[GRAPH_ONTOLOGY])
+        log.info("validation: %s", checked.summary("en"))
+        if not checked.conforms:
+            raise ValidationFailed(checked, f"the built graph violates the shapes: {checked.summary('en')}")
+        report = checked
     with timer("store"):
         payload = {str(uris.graph(name)): graph.serialize(format="nt", encoding="utf-8")
                    for name, graph in graphs.items()}
@@ -127,7 +127,6 @@ class _StepTimer:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> bool:
+                 trace: TracebackType | None) -> None:
         self.seconds[self.step] = round(time.perf_counter() - self._start, 3)
         log.info("build step %s: %.3f s%s", self.step, self.seconds[self.step], " (failed)" if error else "")
-        return False

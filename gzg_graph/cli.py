@@ -12,7 +12,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 from rdflib import Graph
@@ -23,18 +23,18 @@ from rich.table import Table
 
 from . import __version__, queries
 from .config import Settings
-from .errors import GzgError, ValidationFailed
+from .errors import GzgError
 from .formats import RdfFormat, ResultFormat
 from .namespaces import PREFIXES
 from .store import EmbeddedStore, detect_query_kind
-from .validation import ValidationReport
+from .validation import ValidationFailed, ValidationReport
 
 app = typer.Typer(help="Build, query, export and serve the Gemeente zonder Gemeentehuis knowledge graph.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 out = Console()
 err = Console(stderr=True)
 
-StoreOption = Annotated[Optional[Path], typer.Option("--store-dir", help="Store directory (default: $GZG_STORE_DIR or var/store).")]
+StoreOption = Annotated[Path | None, typer.Option("--store-dir", help="Store directory (default: $GZG_STORE_DIR or var/store).")]
 
 
 def _print_version(value: bool) -> None:
@@ -58,12 +58,11 @@ def _settings(store: Path | None = None, data: Path | None = None) -> Settings:
         settings = Settings.from_env()
     except GzgError as e:
         _fail(str(e), 2)
-    changes: dict[str, Path] = {}
     if store is not None:
-        changes["store_dir"] = store
+        settings = dataclasses.replace(settings, store_dir=store)
     if data is not None:
-        changes["data_dir"] = data
-    return dataclasses.replace(settings, **changes)
+        settings = dataclasses.replace(settings, data_dir=data)
+    return settings
 
 
 def open_store(settings: Settings) -> EmbeddedStore:
@@ -78,7 +77,7 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 @app.command()
 def build(store: StoreOption = None,
-          data: Annotated[Optional[Path], typer.Option("--data", help="Source directory (default: data/).")] = None,
+          data: Annotated[Path | None, typer.Option("--data", help="Source directory (default: data/).")] = None,
           lang: Annotated[str, typer.Option(help="Language of the validation report: nl or en.")] = "en") -> None:
     """Read data/, map it to RDF, validate it against shapes/ and replace the store's content with it."""
     from .build import BUILD_STEPS
@@ -113,8 +112,8 @@ def build(store: StoreOption = None,
 
 @app.command()
 def serve(store: StoreOption = None,
-          host: Annotated[Optional[str], typer.Option(help="Interface to listen on.")] = None,
-          port: Annotated[Optional[int], typer.Option(help="Port to listen on.")] = None) -> None:
+          host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+          port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None) -> None:
     """Serve the store: SPARQL at /sparql, resources by URI, OpenAPI docs at /docs."""
     import uvicorn
 
@@ -171,8 +170,8 @@ def list_queries() -> None:
 
 @app.command()
 def export(fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, nq, trig, jsonld or rdfxml.")] = "nq",
-           graph: Annotated[Optional[str], typer.Option(help="Only this named graph (its URI).")] = None,
-           output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+           graph: Annotated[str | None, typer.Option(help="Only this named graph (its URI).")] = None,
+           output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
            store: StoreOption = None) -> None:
     """Dump the graph: N-Quads/TriG/JSON-LD keep the named graphs; Turtle/N-Triples/RDF-XML give their union."""
     settings = _settings(store)
@@ -195,10 +194,10 @@ class ReportFormat(str, Enum):
 
 
 @app.command()
-def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="RDF files to validate (any syntax).")] = None,
+def validate(files: Annotated[list[Path] | None, typer.Argument(help="RDF files to validate (any syntax).")] = None,
              whole_store: Annotated[bool, typer.Option("--store", help="Validate the whole store instead of files.")] = False,
              alone: Annotated[bool, typer.Option("--alone", help="Validate the files by themselves, not as a change to the store.")] = False,
-             input_format: Annotated[Optional[str], typer.Option("--input-format", help="Syntax of the files (default: by extension): ttl, nt, nq, trig, jsonld, rdfxml.")] = None,
+             input_format: Annotated[str | None, typer.Option("--input-format", help="Syntax of the files (default: by extension): ttl, nt, nq, trig, jsonld, rdfxml.")] = None,
              report_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report as text, json, turtle or jsonld.")] = ReportFormat.text,
              lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "en",
              inference: Annotated[str, typer.Option(help="none (default) or rdfs: infer over data + ontology first.")] = "none",
@@ -243,7 +242,7 @@ def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="RDF fil
 @app.command()
 def load(files: Annotated[list[Path], typer.Argument(help="RDF files to add (any syntax).")],
          graph: Annotated[str, typer.Option(help="Local name of the named graph to add to ({base}/id/dataset/NAME).")] = "gzg",
-         input_format: Annotated[Optional[str], typer.Option("--input-format", help="Syntax of the files (default: by extension).")] = None,
+         input_format: Annotated[str | None, typer.Option("--input-format", help="Syntax of the files (default: by extension).")] = None,
          lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "en",
          store: StoreOption = None) -> None:
     """Add RDF to the store after validating it as a change; refuse (store unchanged) on any violation."""

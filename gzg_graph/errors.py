@@ -37,13 +37,5 @@ class QueryError(GzgError):
     """A SPARQL query or update is malformed or cannot be evaluated."""
 
 
-class ValidationFailed(GzgError):
-    """Data violates the SHACL shapes; ``report`` holds the details. Nothing was written."""
-
-    def __init__(self, report, message: str = "the data does not conform to the shapes"):
-        self.report = report
-        super().__init__(message)
-
-
 class StoreError(GzgError):
     """The store cannot be opened, locked or written."""

@@ -4,7 +4,9 @@ Watch the http/https split (see ``docs/model.md``): OSLO moved some vocabularies
 still uses the http forms, and both spellings are *different* namespaces.
 """
 
-from rdflib import Namespace
+from typing import TypeVar
+
+from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
@@ -38,7 +40,10 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def bind_prefixes(graph, gzg_namespace: str | None = None):
+_G = TypeVar("_G", bound=Graph)
+
+
+def bind_prefixes(graph: _G, gzg_namespace: str | None = None) -> _G:
     """Bind the project's prefixes on an rdflib graph or dataset (for readable Turtle/JSON-LD)."""
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)

@@ -33,8 +33,10 @@ def is_http_iri(value: str) -> bool:
     return bool(HTTP_IRI.match(value))
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
     """A pyoxigraph term as the rdflib term a parse of its N-Triples would give (plain strings untyped)."""
+    if isinstance(term, ox.Triple):
+        raise TypeError("RDF-star triple terms are not part of this graph's data")
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -57,6 +59,15 @@ def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
         return ox.Literal(str(node))
     raise TypeError(f"not an RDF term: {node!r}")
+
+
+def to_oxigraph_resource(node: Node) -> ox.NamedNode | ox.BlankNode:
+    """An IRI or blank node (a subject, or the object of a pattern over links) as a pyoxigraph term."""
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    raise TypeError(f"not an IRI or blank node: {node!r}")
 
 
 def sparql_term(node: Node) -> str:

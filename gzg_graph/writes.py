@@ -10,9 +10,8 @@ import logging
 
 from rdflib import Graph
 
-from .errors import ValidationFailed
 from .store.base import Store
-from .validation import ValidationReport, validate_change
+from .validation import ValidationFailed, ValidationReport, validate_change
 
 log = logging.getLogger(__name__)
 

@@ -45,6 +45,8 @@ import rdflib
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 
+from gzg_graph import sources
+
 REPO = Path(__file__).resolve().parents[1]
 rdflib.NORMALIZE_LITERALS = False  # keep the sources' lexical forms (e.g. "...T00:00:00.000+01:00") in the subsets
 
@@ -133,8 +135,8 @@ def parse(path: Path) -> Graph:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    """Every row as {column: stripped value}, read by the library's one CSV reader (errors name file and line)."""
+    return [row.values for row in sources.read_csv(path, (), allow_extra=True)]
 
 
 def day_before(iso_date: str) -> str:
@@ -231,7 +233,7 @@ class Inputs:
     classifications: list[Graph] = field(default_factory=list)
 
     @classmethod
-    def read(cls, shared: Path) -> "Inputs":
+    def read(cls, shared: Path) -> Inputs:
         lblod = shared / "lblod"
         return cls(
             shared=shared,

@@ -10,8 +10,9 @@ from conftest import BASE, REPO, settings_for
 from test_cli import error_lines, gzg
 
 from gzg_graph.build import build
-from gzg_graph.errors import SourceError, ValidationFailed
+from gzg_graph.errors import SourceError
 from gzg_graph.store import EmbeddedStore, RdfFormat
+from gzg_graph.validation import ValidationFailed
 
 GRAPH_NAMES = {"gzg", "lblod-bestuurseenheden", "loket-gzg", "refnis", "ontology", "metadata"}
 

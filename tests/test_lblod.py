@@ -236,8 +236,8 @@ def test_data_files_are_small():
 
 
 HEADER = ",".join(lblod_sources.COLUMNS)
-GOOD = ("http://data.lblod.info/id/bestuurseenheden/x1,Gent,Gemeente,{c},0207451227,OVO002067,Oost-Vlaanderen,,"
-        "http://data.lblod.info/id/werkingsgebieden/w1,Gent,44021,44021,,,,refnis2019.ttl").format(c=GEMEENTE)
+GOOD = (f"http://data.lblod.info/id/bestuurseenheden/x1,Gent,Gemeente,{GEMEENTE},0207451227,OVO002067,Oost-Vlaanderen,,"
+        "http://data.lblod.info/id/werkingsgebieden/w1,Gent,44021,44021,,,,refnis2019.ttl")
 
 
 OTHER = GOOD.replace("/x1,", "/x2,")

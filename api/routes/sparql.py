@@ -62,7 +62,8 @@ async def sparql_post(request: Request, store: Store = Depends(get_store),
     return _run(request, store, query, params.get("default-graph-uri"), params.get("named-graph-uri"))
 
 
-def _run(request: Request, store: Store, query: str, default_graphs, named_graphs) -> Response:
+def _run(request: Request, store: Store, query: str, default_graphs: list[str] | None,
+         named_graphs: list[str] | None) -> Response:
     kind = detect_query_kind(query)
     if kind == "update":
         raise HTTPException(400, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE expected); "

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
+from rdflib import Graph
 
 from gzg_graph.config import Settings
 from gzg_graph.errors import SourceError
@@ -41,7 +42,7 @@ async def validate_body(request: Request,
                         mode: Annotated[Literal["change", "alone"], Query(description="change: validate against the store; alone: by itself.")] = "change",
                         lang: Annotated[Literal["nl", "en"], Query(description="Language of the messages in the JSON summary.")] = "en",
                         store: Store = Depends(get_store), settings: Settings = Depends(get_settings),
-                        uris: UriPolicy = Depends(get_uris), shapes=Depends(get_shapes)) -> Response:
+                        uris: UriPolicy = Depends(get_uris), shapes: Graph = Depends(get_shapes)) -> Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ACCEPTED_BODIES:
         raise HTTPException(415, f"send RDF as one of: {', '.join(t for t in ACCEPTED_BODIES if t != 'text/plain')}")

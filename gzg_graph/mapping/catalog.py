@@ -6,7 +6,7 @@ Graph names are dataset URIs, so ``GRAPH ?g`` in a query can be joined with ``?g
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -22,7 +22,7 @@ def metadata_graph(data_dir: Path, uris: UriPolicy, triple_counts: Mapping[str, 
                    built: datetime | None = None) -> Graph:
     """DCAT description of the catalogue and of every graph in ``triple_counts`` (local name -> size)."""
     content = read_datasets(data_dir)
-    built = built or datetime.now(timezone.utc).replace(microsecond=0)
+    built = built or datetime.now(UTC).replace(microsecond=0)
     g = bind_prefixes(Graph(), str(uris.ns))
     catalog = uris.id("catalog", "gzg")
     cat = content["catalog"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -66,7 +67,7 @@ def name_key(name: str) -> str:
 class OrganisationIndex:
     """Resolves participation references to local governments (LBLOD) and partners (partners.csv)."""
 
-    def __init__(self, local_governments: list[LocalGovernment], partners: list[Partner] = ()):
+    def __init__(self, local_governments: Sequence[LocalGovernment], partners: Sequence[Partner] = ()):
         self._partners = {p.id: p for p in partners}
         self._by_kbo: dict[str, LocalGovernment] = {}
         self._by_nis: dict[tuple[str, bool], list[LocalGovernment]] = defaultdict(list)  # (code, 2025?) -> units

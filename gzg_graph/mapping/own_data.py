@@ -12,25 +12,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, SKOS
+from rdflib.term import Node
 
-from ..errors import AmbiguousOrganisation, SourceError, UnknownOrganisation
+from ..errors import AmbiguousOrganisation, UnknownOrganisation
 from ..namespaces import CPSV, LBLOD_SUBSIDIE, M8G, MOBILITEIT, REGORG, SCHEMA, SUBSIDIE, TRANSACTIE, bind_prefixes
 from ..sources import (
     SCHEME_ORG_KIND,
     SCHEME_PROJECT_TYPE,
     SCHEME_ROLE,
     SCHEME_STATUS,
+    BuildingBlock,
     Call,
+    Document,
     Participation,
+    Partner,
     Project,
     Sources,
     read_sources,
 )
+from ..sources.records import Event, KeyFigures, Principle
 from ..uris import UriPolicy
 from .identifiers import add_identifier
 from .organisations import Organisation, OrganisationIndex
@@ -81,7 +87,7 @@ class _Mapper:
 
     # -- shared pieces ---------------------------------------------------------------------------------------
 
-    def add(self, subject: URIRef, predicate: URIRef, value) -> None:
+    def add(self, subject: URIRef, predicate: URIRef, value: Node | None) -> None:
         """Adds one triple, skipping unknown (None) values so callers need no if-chains."""
         if value is not None:
             self.g.add((subject, predicate, value))
@@ -102,7 +108,7 @@ class _Mapper:
             return None
         node = self.uris.id("bedrag", reference)
         self.g.add((node, RDF.type, SCHEMA.MonetaryAmount))
-        self.g.add((node, SCHEMA.value, self.decimal(value)))
+        self.g.add((node, SCHEMA.value, Literal(value, datatype=XSD.decimal)))
         self.g.add((node, SCHEMA.currency, Literal("EUR")))
         return node
 
@@ -111,7 +117,7 @@ class _Mapper:
         return None if value is None else Literal(value, datatype=XSD.integer)
 
     @staticmethod
-    def day(value) -> Literal | None:
+    def day(value: date | None) -> Literal | None:
         return None if value is None else Literal(value, datatype=XSD.date)
 
     @staticmethod
@@ -131,7 +137,7 @@ class _Mapper:
 
     # -- resources -------------------------------------------------------------------------------------------
 
-    def document(self, document) -> None:
+    def document(self, document: Document) -> None:
         node = self.uris.id("document", document.id)
         self.g.add((node, RDF.type, FOAF.Document))
         self.g.add((node, DCTERMS.title, Literal(document.title, lang="nl")))
@@ -162,7 +168,7 @@ class _Mapper:
         for event in p.events:
             self.event(event)
 
-    def principle(self, principle) -> URIRef:
+    def principle(self, principle: Principle) -> URIRef:
         node = self.uris.concept(SCHEME_PRINCIPLE, principle.id)
         scheme = self.uris.concept_scheme(SCHEME_PRINCIPLE)
         self.g.add((node, RDF.type, SKOS.Concept))
@@ -170,11 +176,11 @@ class _Mapper:
         self.g.add((node, SKOS.topConceptOf, scheme))
         self.g.add((scheme, SKOS.hasTopConcept, node))
         self.texts(node, SKOS.prefLabel, principle.label)
-        self.g.add((node, SKOS.notation, self.integer(principle.number)))
+        self.g.add((node, SKOS.notation, Literal(principle.number, datatype=XSD.integer)))
         self.sources(node, principle.source)
         return node
 
-    def event(self, event) -> None:
+    def event(self, event: Event) -> None:
         node = self.uris.id("gebeurtenis", event.id)
         self.g.add((node, RDF.type, M8G.Event))
         if event.type == "ondersteuningssessie":
@@ -182,19 +188,19 @@ class _Mapper:
         self.texts(node, DCTERMS.title, event.title)
         self.texts(node, DCTERMS.description, event.description)
         self.add(node, self.gzg.datum, self.day(event.date))
-        self.add(node, DCTERMS.isPartOf, self.calls.get(event.call))
+        self.add(node, DCTERMS.isPartOf, None if event.call is None else self.calls.get(event.call))
         self.sources(node, event.source)
 
     def call(self, call: Call) -> None:
         c, gzg = URIRef(call.uri), self.gzg
         self.g.add((c, RDF.type, LBLOD_SUBSIDIE.SubsidiemaatregelAanbodReeks))
         self.g.add((c, DCTERMS.title, Literal(f"Oproep {call.number}", lang="nl")))
-        self.g.add((c, gzg.oproepnummer, self.integer(call.number)))
+        self.g.add((c, gzg.oproepnummer, Literal(call.number, datatype=XSD.integer)))
         self.g.add((c, gzg.projecttype, self.uris.concept(SCHEME_PROJECT_TYPE, call.project_type)))
         for theme in call.themes:
             self.g.add((c, DCTERMS.subject, URIRef(theme)))
-        self.g.add((c, gzg.maximumbedragPerProject, self.amount(f"oproep-{call.number}-maximumbedrag",
-                                                                call.max_amount)))
+        self.add(c, gzg.maximumbedragPerProject, self.amount(f"oproep-{call.number}-maximumbedrag",
+                                                                call.max_amount))
         self.add(c, gzg.maximaleLooptijd, None if call.max_duration is None
                  else Literal(call.max_duration, datatype=XSD.duration))
         self.add(c, gzg.uiterlijkeEinddatum, self.day(call.latest_end_date))
@@ -206,7 +212,7 @@ class _Mapper:
         if call.key_figures:
             self.key_figures(c, call.number, call.key_figures)
 
-    def key_figures(self, call: URIRef, number: int, figures) -> None:
+    def key_figures(self, call: URIRef, number: int, figures: KeyFigures) -> None:
         node, gzg = self.uris.id("kerncijfers", f"oproep-{number}"), self.gzg
         self.g.add((node, RDF.type, gzg.Kerncijfers))
         self.g.add((node, DCTERMS.title, Literal(f"Kerncijfers van oproep {number}", lang="nl")))
@@ -217,7 +223,7 @@ class _Mapper:
         self.sources(node, figures.source)
         self.g.add((call, gzg.kerncijfers, node))
 
-    def partner(self, partner) -> None:
+    def partner(self, partner: Partner) -> None:
         node = self.uris.id("organisatie", partner.id)
         self.g.add((node, RDF.type, ORG.Organization))
         if partner.kind in PUBLIC_KINDS:
@@ -233,12 +239,12 @@ class _Mapper:
         add_identifier(self.g, self.uris, node, "ovo", partner.ovo)
         self.sources(node, partner.source)
 
-    def building_block(self, block) -> None:
+    def building_block(self, block: BuildingBlock) -> None:
         node = self.uris.id("bouwsteen", block.id)
         scheme = self.uris.concept_scheme(SCHEME_BUILDING_BLOCK)
         self.g.add((node, RDF.type, self.gzg.Bouwsteen))
         self.g.add((node, RDF.type, SKOS.Concept))
-        self.add(node, RDF.type, BUILDING_BLOCK_CLASSES.get(block.kind))
+        self.add(node, RDF.type, None if block.kind is None else BUILDING_BLOCK_CLASSES.get(block.kind))
         self.g.add((node, SKOS.inScheme, scheme))
         self.g.add((node, DCTERMS.title, Literal(block.title, lang="nl")))
         self.g.add((node, SKOS.prefLabel, Literal(block.title, lang="nl")))
@@ -252,7 +258,7 @@ class _Mapper:
         node = self.uris.id("project", project.id)
         self.g.add((node, RDF.type, SUBSIDIE.SubsidiemaatregelConsumptie))
         self.g.add((node, TRANSACTIE.isInstantieVan, self.measure))
-        self.add(node, self.gzg.oproep, self.calls.get(project.call))
+        self.add(node, self.gzg.oproep, None if project.call is None else self.calls.get(project.call))
         self.g.add((node, DCTERMS.title, Literal(project.title, lang="nl")))
         self.g.add((node, LBLOD_SUBSIDIE.projectName, Literal(project.title)))
         self.add(node, DCTERMS.description, self.dutch(project.description))
@@ -287,13 +293,13 @@ class _Mapper:
         for row in rows:
             organisation = self.resolve(row, project)
             if organisation.key in seen:
-                raise row.origin.error(f"{organisation.label} already takes part in project {project.id!r} "
-                                       f"(line {seen[organisation.key].origin.line})")
+                raise row.error(f"{organisation.label} already takes part in project {project.id!r} "
+                                f"(line {seen[organisation.key].line})")
             if row.role in CONSORTIUM_ROLES and not organisation.local_government:
-                raise row.origin.error(f"role {row.role!r} is for local governments; {organisation.label} "
-                                       f"is a partner organisation: use 'ondersteunende-partner'")
+                raise row.error(f"role {row.role!r} is for local governments; {organisation.label} "
+                                f"is a partner organisation: use 'ondersteunende-partner'")
             if row.role == "penhouder" and any(r.role == "penhouder" for r in seen.values()):
-                raise row.origin.error(f"project {project.id!r} already has a penhouder; there is one per project")
+                raise row.error(f"project {project.id!r} already has a penhouder; there is one per project")
             seen[organisation.key] = row
             self.participation(node, project, row, organisation)
 
@@ -302,7 +308,7 @@ class _Mapper:
         try:
             return self.organisations.resolve(row.organisation, project.start_date or project.end_date)
         except (UnknownOrganisation, AmbiguousOrganisation) as e:
-            raise SourceError(row.origin.file, str(e), line=row.origin.line) from None
+            raise row.error(str(e)) from None
 
     def participation(self, project_node: URIRef, project: Project, row: Participation,
                       organisation: Organisation) -> None:

@@ -6,10 +6,10 @@ Data stewards export these files from a spreadsheet, so a BOM and ';' separators
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SourceError
 from .records import Origin
@@ -35,7 +35,7 @@ class CsvRow:
             raise self.origin.error(f"column {column!r} is empty; it is required")
         return value
 
-    def parsed(self, column: str, parser, required: bool = False):
+    def parsed(self, column: str, parser: Callable[[str], Any], required: bool = False) -> Any:
         value = self.required(column) if required else self.get(column)
         if value is None:
             return None
@@ -62,7 +62,7 @@ def read_csv(path: Path, columns: tuple[str, ...], allow_extra: bool = False) ->
     spans lines.
     """
     try:
-        f = open(path, encoding="utf-8-sig", newline="")
+        f = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the with below
     except FileNotFoundError:
         raise SourceError(path, "file not found") from None
     with f:
@@ -81,7 +81,7 @@ def read_csv(path: Path, columns: tuple[str, ...], allow_extra: bool = False) ->
                 if len(cells) != len(header):
                     raise origin.error(f"{len(cells)} cells but the header has {len(header)} columns "
                                        f"(a cell with a separator must be quoted)")
-                yield CsvRow({name: cell.strip() for name, cell in zip(header, cells)}, origin)
+                yield CsvRow({name: cell.strip() for name, cell in zip(header, cells, strict=True)}, origin)
         except csv.Error as e:
             raise SourceError(path, f"invalid CSV: {e}", line=reader.line_num or None) from None
         except UnicodeDecodeError:

@@ -134,7 +134,7 @@ def _check_date(path: Path, line: int, column: str, value: str) -> None:
 
 
 def _check_period(path: Path, line: int, start: str, end: str, names: tuple[str, str]) -> None:
-    for column, value in zip(names, (start, end)):
+    for column, value in zip(names, (start, end), strict=True):
         _check_date(path, line, column, value)
     if start and end and start > end:
         raise SourceError(path, f"{names[0]} {start} is after {names[1]} {end}", line=line)

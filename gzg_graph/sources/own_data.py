@@ -11,7 +11,9 @@ they are the concepts of ``concepts.ttl``, so adding a concept there is the one 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Hashable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from rdflib import Graph
 from rdflib.namespace import SKOS
@@ -28,6 +30,7 @@ from .records import (
     Document,
     Event,
     KeyFigures,
+    Located,
     Origin,
     Participation,
     Partner,
@@ -51,6 +54,8 @@ from .values import (
 )
 from .yaml_files import YamlNode, optional, read_yaml
 
+_R = TypeVar("_R", bound=Located)
+
 PROGRAMME = "programme.yaml"
 CALLS = "calls.yaml"
 CONCEPTS = "concepts.ttl"
@@ -71,18 +76,19 @@ SCHEME_STATUS = "selectiestatus"
 SCHEME_THEME = "thema"
 
 
-def _unique(records, key, what: str):
+def _unique(records: Iterable[_R], key: Callable[[_R], Hashable], what: str) -> tuple[_R, ...]:
     """Ids must be unique: a second record with the same id is an error at its own line."""
-    seen: dict = {}
+    records = tuple(records)
+    seen: dict[Hashable, Any] = {}
     for record in records:
         k = key(record)
         if k in seen:
-            raise record.origin.error(f"{what} {k!r} is already defined at line {seen[k].origin.line}")
+            raise record.error(f"{what} {k!r} is already defined at line {seen[k].line}")
         seen[k] = record
     return tuple(records)
 
 
-def _known(value, allowed, what: str, origin_or_node) -> None:
+def _known(value: Any, allowed: Collection[Any] | None, what: str, origin_or_node: Origin | YamlNode) -> None:
     if allowed is not None and value not in allowed:
         raise origin_or_node.error(f"unknown {what} {value!r} (known: {', '.join(map(str, sorted(allowed)))})")
 
@@ -197,7 +203,7 @@ def _principles(node: YamlNode, ctx: Context | None) -> tuple[Principle, ...]:
         number = fields["number"].parsed(parse_int)
         if number != expected:
             raise fields["number"].error(f"principle number {number} out of order: expected {expected}")
-        label = {lang: fields[lang].text() for lang in ("nl", "en") if lang in fields}
+        label: dict[str, str] = {lang: fields[lang].text() for lang in ("nl", "en") if lang in fields}
         principles.append(Principle(number, fields["id"].parsed(parse_slug), label, source))
     ids = [p.id for p in principles]
     if len(set(ids)) != len(ids):
@@ -243,7 +249,7 @@ def _call(node: YamlNode, ctx: Context | None) -> Call:
     project_type = fields["project_type"].parsed(parse_slug)
     _known(project_type, vocabulary.project_types if vocabulary else None, "project type", fields["project_type"])
     themes = tuple(item.parsed(parse_url) for item in fields["themes"].sequence())
-    for theme, item in zip(themes, fields["themes"].sequence()):
+    for theme, item in zip(themes, fields["themes"].sequence(), strict=True):
         if vocabulary and vocabulary.theme(theme) != theme:
             raise item.error(f"{theme} is not a theme concept of {CONCEPTS}")
     call = Call(
@@ -328,8 +334,8 @@ def read_sources(data_dir: Path, uris: UriPolicy) -> Sources:
     """Read every own source file of ``data_dir``, each checked against the ones it refers to."""
     documents = read_documents(data_dir / DOCUMENTS)
     concepts = parse_turtle(data_dir / CONCEPTS, uris)
-    ctx = Context(documents=frozenset(d.id for d in documents),
-                  vocabulary=read_vocabulary(concepts, uris, data_dir / CONCEPTS))
+    vocabulary = read_vocabulary(concepts, uris, data_dir / CONCEPTS)
+    ctx = Context(documents=frozenset(d.id for d in documents), vocabulary=vocabulary)
     calls = read_calls(data_dir / CALLS, ctx)
     ctx.calls = frozenset(c.number for c in calls)
     partners = read_partners(data_dir / PARTNERS, ctx)
@@ -340,7 +346,7 @@ def read_sources(data_dir: Path, uris: UriPolicy) -> Sources:
     projects = read_projects(data_dir / PROJECTS, ctx)
     ctx.projects = frozenset(p.id for p in projects)
     participations = read_participations(data_dir / PARTICIPATIONS, ctx)
-    return Sources(documents, concepts, ctx.vocabulary, programme, calls, partners, building_blocks, projects,
+    return Sources(documents, concepts, vocabulary, programme, calls, partners, building_blocks, projects,
                    participations)
 
 

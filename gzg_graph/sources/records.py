@@ -25,8 +25,23 @@ class Origin:
         return SourceError(self.file, message, line=self.line)
 
 
+class Located:
+    """A record that knows where it was read (``origin``), so later checks can point at its line."""
+
+    origin: Origin | None
+
+    def error(self, message: str) -> SourceError:
+        if self.origin is None:
+            return SourceError("<record>", message)
+        return self.origin.error(message)
+
+    @property
+    def line(self) -> int | None:
+        return self.origin.line if self.origin else None
+
+
 @dataclass(frozen=True)
-class Document:
+class Document(Located):
     """A source without URL (a seed text in ``data/sources/``)."""
 
     id: str
@@ -53,7 +68,7 @@ class Criterion:
 
 
 @dataclass(frozen=True)
-class Event:
+class Event(Located):
     id: str
     type: str
     title: dict[str, str]
@@ -93,7 +108,7 @@ class KeyFigures:
 
 
 @dataclass(frozen=True)
-class Call:
+class Call(Located):
     """An oproep: the Loket series plus the facts the Loket lacks."""
 
     number: int
@@ -113,7 +128,7 @@ class Call:
 
 
 @dataclass(frozen=True)
-class Partner:
+class Partner(Located):
     id: str
     name: str
     source: tuple[str, ...]
@@ -127,7 +142,7 @@ class Partner:
 
 
 @dataclass(frozen=True)
-class BuildingBlock:
+class BuildingBlock(Located):
     id: str
     title: str
     source: tuple[str, ...]
@@ -139,7 +154,7 @@ class BuildingBlock:
 
 
 @dataclass(frozen=True)
-class Project:
+class Project(Located):
     id: str
     title: str
     source: tuple[str, ...]
@@ -157,7 +172,7 @@ class Project:
 
 
 @dataclass(frozen=True)
-class Participation:
+class Participation(Located):
     """One row of participations.csv; ``organisation`` is still the raw reference (see organisations.py)."""
 
     project: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,8 @@ class YamlNode:
     def is_null(self) -> bool:
         return isinstance(self.node, yaml.ScalarNode) and self.node.tag.endswith(":null")
 
-    def mapping(self, required: set[str] = frozenset(), optional: set[str] = frozenset()) -> dict[str, YamlNode]:
+    def mapping(self, required: AbstractSet[str] = frozenset(),
+                optional: AbstractSet[str] = frozenset()) -> dict[str, YamlNode]:
         """The entries of a mapping; unknown keys (typos) and missing required keys are errors."""
         if not isinstance(self.node, yaml.MappingNode):
             raise self.error("expected a mapping of 'key: value' lines")

@@ -129,7 +129,7 @@ class Store(ABC):
         """The triples (over all graphs) from an IRI to one of ``objects``, over one of ``predicates`` if given."""
         if predicates is not None and not predicates:
             return set()
-        only = "VALUES ?p { %s }" % " ".join(sparql_term(p) for p in sorted(predicates)) if predicates else ""
+        only = f"VALUES ?p {{ {' '.join(sparql_term(p) for p in sorted(predicates))} }}" if predicates else ""
         return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o { %s } " + only.replace("%", "%%")
                                + " ?s ?p ?o FILTER(isIRI(?s)) }", objects)
 

@@ -27,8 +27,8 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Collection, Iterator, Mapping
-from datetime import datetime, timezone
+from collections.abc import Callable, Collection, Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from rdflib.term import Node
 
 from ..errors import QueryError, SourceError, StoreError
 from ..formats import RdfFormat, ResultFormat
-from ..terms import to_oxigraph, to_rdflib
+from ..terms import to_oxigraph, to_oxigraph_resource, to_rdflib
 from .base import Bindings, GraphInfo, QueryResult, Store, Triple, detect_query_kind
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ class EmbeddedStore(Store):
         for subject in subjects:
             if isinstance(subject, Literal):
                 continue
-            for quad in self._store.quads_for_pattern(to_oxigraph(subject), None, None, None):
+            for quad in self._store.quads_for_pattern(to_oxigraph_resource(subject), None, None, None):
                 if quad.predicate not in skipped:
                     found.add((subject, URIRef(quad.predicate.value), to_rdflib(quad.object)))
         return found
@@ -123,11 +123,13 @@ class EmbeddedStore(Store):
         if graph is not None:
             if ox.NamedNode(graph) not in set(self._store.named_graphs()):
                 raise StoreError(f"no graph named <{graph}>")
-            return self._store.dump(format=target, from_graph=ox.NamedNode(graph), prefixes=self.prefixes)
+            return _bytes(self._store.dump(format=target, from_graph=ox.NamedNode(graph), prefixes=self.prefixes))
         if fmt.is_dataset_format:
-            return self._store.dump(format=target, prefixes=self.prefixes)
+            return _bytes(self._store.dump(format=target, prefixes=self.prefixes))
         union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return ox.serialize(union, format=target, prefixes=self.prefixes)
+        if not isinstance(union, ox.QueryTriples):  # pragma: no cover - a CONSTRUCT always gives triples
+            raise StoreError("the union of the graphs did not come back as triples")
+        return _bytes(ox.serialize(union, format=target, prefixes=self.prefixes))
 
     def __len__(self) -> int:
         return len(self._store)
@@ -183,7 +185,7 @@ class EmbeddedStore(Store):
         quads = _parse_ntriples(ntriples, graph)
         self._write(lambda staging: staging.extend(quads))
 
-    def _write(self, apply, *, fresh: bool = False) -> None:
+    def _write(self, apply: Callable[[ox.Store], None], *, fresh: bool = False) -> None:
         """Apply a change to a staging copy, persist it as a new generation, then make it live."""
         with self._write_lock, self._process_lock():
             self.refresh()  # another process may have written since we loaded
@@ -205,7 +207,7 @@ class EmbeddedStore(Store):
         staging.dump(str(data_file), format=ox.RdfFormat.N_QUADS)
         manifest = {
             "generation": generation,
-            "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "written": datetime.now(UTC).isoformat(timespec="seconds"),
             "quads": len(staging),
             "graphs": {g.value: sum(1 for _ in staging.quads_for_pattern(None, None, None, g))
                        for g in staging.named_graphs()},
@@ -221,6 +223,8 @@ class EmbeddedStore(Store):
 
     def _remove_stale(self, keep: str) -> None:
         """Delete old generations and leftovers of interrupted writes (we hold the process lock)."""
+        if self.directory is None:
+            return
         for entry in self.directory.iterdir():
             if entry.is_dir() and entry.name != keep and entry.name.startswith(("gen-", ".tmp-")):
                 shutil.rmtree(entry, ignore_errors=True)
@@ -249,14 +253,22 @@ class EmbeddedStore(Store):
         return json.loads((self.directory / self._generation / MANIFEST).read_text(encoding="utf-8"))
 
 
-def _serialise_result(result, kind: str, fmt: ResultFormat | RdfFormat | None) -> QueryResult:
-    if kind == "graph":
-        fmt = fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE
-        if fmt.is_dataset_format and fmt != RdfFormat.JSONLD:
-            raise QueryError(f"a CONSTRUCT/DESCRIBE result is a graph; {fmt.value} is a dataset format")
-        return QueryResult(kind, fmt.value, result.serialize(format=fmt.oxigraph))
-    fmt = fmt if isinstance(fmt, ResultFormat) else ResultFormat.JSON
-    return QueryResult(kind, fmt.value, result.serialize(format=fmt.oxigraph))
+def _serialise_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, kind: str,
+                      fmt: ResultFormat | RdfFormat | None) -> QueryResult:
+    if isinstance(result, ox.QueryTriples):
+        graph_format = fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE
+        if graph_format.is_dataset_format and graph_format != RdfFormat.JSONLD:
+            raise QueryError(f"a CONSTRUCT/DESCRIBE result is a graph; {graph_format.value} is a dataset format")
+        return QueryResult(kind, graph_format.value, _bytes(result.serialize(format=graph_format.oxigraph)))
+    result_format = fmt if isinstance(fmt, ResultFormat) else ResultFormat.JSON
+    return QueryResult(kind, result_format.value, _bytes(result.serialize(format=result_format.oxigraph)))
+
+
+def _bytes(serialised: bytes | None) -> bytes:
+    """pyoxigraph's serialisers return bytes when given no output file, as everywhere here."""
+    if serialised is None:  # pragma: no cover - only when an output file is given
+        raise StoreError("the serialiser wrote to a file instead of returning bytes")
+    return serialised
 
 
 def _parse_ntriples(data: bytes, graph: str) -> list[ox.Quad]:

@@ -8,7 +8,7 @@ the store, validating only the nodes it touches; ``engine``: pyshacl driven for 
 
 from .full import validate
 from .incremental import validate_change
-from .report import SEVERITIES, ValidationReport, ValidationResult
+from .report import SEVERITIES, ValidationFailed, ValidationReport, ValidationResult
 from .shapes import load_shapes
 
-__all__ = ["SEVERITIES", "ValidationReport", "ValidationResult", "load_shapes", "validate", "validate_change"]
+__all__ = ["SEVERITIES", "ValidationFailed", "ValidationReport", "ValidationResult", "load_shapes", "validate", "validate_change"]

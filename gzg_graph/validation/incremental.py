@@ -6,10 +6,12 @@ Which nodes, and how much of the graph around them, follow from what the shapes 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..store.base import Triple
+from ..store.base import Store, Triple
 from .engine import focused_validator
 from .report import ValidationReport, report_from_graph
 from .shapes import HUB_PREDICATES, deep_predicates, forward_predicates, inverse_predicates
@@ -26,16 +28,16 @@ class StateReader:
     """Reads neighbourhoods from the current state: an rdflib Graph, or a :class:`~gzg_graph.store.Store`
     (which reads them natively where it can, see ``Store.triples_from``)."""
 
-    def __init__(self, state):
+    def __init__(self, state: Graph | Store):
         self.state = state
 
-    def outgoing(self, nodes: set[Node], skip: frozenset[URIRef] = frozenset()) -> set[Triple]:
+    def outgoing(self, nodes: Collection[Node], skip: Collection[URIRef] = frozenset()) -> set[Triple]:
         """Triples from ``nodes``, except over the predicates in ``skip``."""
         if not isinstance(self.state, Graph):
             return self.state.triples_from(nodes, skip=skip)
         return {t for node in nodes for t in self.state.triples((node, None, None)) if t[1] not in skip}
 
-    def incoming(self, nodes: set[Node], predicates: set[URIRef] | None = None) -> set[Triple]:
+    def incoming(self, nodes: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
         """Triples from an IRI to ``nodes`` (only through ``predicates`` when given)."""
         if not isinstance(self.state, Graph):
             return self.state.triples_to(nodes, predicates)
@@ -43,7 +45,7 @@ class StateReader:
                 if isinstance(s, URIRef) and (predicates is None or p in predicates)}
 
 
-def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -> ValidationReport:
+def validate_change(added: Graph, removed: Graph | None, state: Graph | Store, shapes: Graph) -> ValidationReport:
     """Validate the state ``state + added - removed`` only where the change can make a difference.
 
     Focus nodes: the subjects the change touches, the nodes whose shapes read a changed link backwards
@@ -61,18 +63,18 @@ def validate_change(added: Graph, removed: Graph | None, state, shapes: Graph) -
     deep = deep_predicates(shapes)
     changes = [*added, *removed]
     # a node's own triples changed, or a link its shapes read backwards (sh:inversePath, targetObjectsOf)
-    start = {s for s, p, _ in changes if isinstance(s, URIRef) and p not in unread}
+    start: set[Node] = {s for s, p, _ in changes if isinstance(s, URIRef) and p not in unread}
     start |= {o for _, p, o in changes if p in inverse and isinstance(o, URIRef)}
     focus = set(start)
     # changed nodes that others can see the change of: over a predicate shapes read beyond their focus node
-    visible = {s for s, p, _ in changes if isinstance(s, URIRef) and p in deep and p not in unread}
+    visible: set[Node] = {s for s, p, _ in changes if isinstance(s, URIRef) and p in deep and p not in unread}
     visible |= {o for _, p, o in changes if p in inverse and p in deep and isinstance(o, URIRef)}
     # ... the nodes whose shapes look back at them (e.g. a participation checks its organisation's class)
     focus |= {o for _, p, o in reader.outgoing(visible) if p in inverse and isinstance(o, URIRef)}
     # ... and the nodes that look at them through their own links, now or after the change
     frontier = set(visible)
     for _ in range(REACH_BACK):
-        referrers = {s for s, p, _ in reader.incoming(frontier) if p not in unread}
+        referrers: set[Node] = {s for s, p, _ in reader.incoming(frontier) if p not in unread}
         referrers |= {s for s, p, o in added if o in frontier and p not in unread and isinstance(s, URIRef)}
         frontier = referrers - focus
         focus |= frontier

@@ -9,10 +9,13 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
+from ..errors import GzgError
 from ..namespaces import SH
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -39,8 +42,8 @@ class ValidationResult:
     def message(self, lang: str = "en") -> str:
         return self.messages.get(lang) or self.messages.get("") or next(iter(self.messages.values()), self.constraint)
 
-    def as_dict(self, lang: str | None = None) -> dict:
-        data = {"focusNode": self.focus_node, "resultPath": self.result_path, "value": self.value,
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {"focusNode": self.focus_node, "resultPath": self.result_path, "value": self.value,
                 "severity": self.severity, "sourceShape": self.source_shape, "constraint": self.constraint}
         data["message" if lang else "messages"] = self.message(lang) if lang else self.messages
         return data
@@ -84,7 +87,7 @@ class ValidationReport:
                     lines.append(f"    {r.severity}{where}: {r.message(lang)}{value}")
         return "\n".join(lines)
 
-    def to_json(self, lang: str | None = None) -> dict:
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
         return {"conforms": self.conforms, "summary": self.summary(lang or "en"),
                 "counts": {s: self.count(s) for s in SEVERITIES},
                 "results": [r.as_dict(lang) for r in self.results]}
@@ -111,7 +114,7 @@ def _results(report: Graph, shapes: Graph) -> list[ValidationResult]:
                 messages[message.language or _language_of(str(message), templates)] = str(message)
         severity = report.value(node, SH.resultSeverity)
         results.append(ValidationResult(
-            focus_node=_show(report.value(node, SH.focusNode)),
+            focus_node=_show(report.value(node, SH.focusNode)) or "",
             result_path=_show(report.value(node, SH.resultPath)),
             value=_show(report.value(node, SH.value)),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
@@ -123,7 +126,7 @@ def _results(report: Graph, shapes: Graph) -> list[ValidationResult]:
                                           r.source_shape, r.focus_node, r.result_path or ""))
 
 
-def _language_of(message: str, templates: list) -> str:
+def _language_of(message: str, templates: list[Node]) -> str:
     """The language of a SPARQL constraint's message, which pyshacl returns untagged after filling in
     its ``{?var}`` / ``{$this}`` placeholders: the tagged template it matches tells."""
     for template in templates:
@@ -135,7 +138,7 @@ def _language_of(message: str, templates: list) -> str:
     return ""
 
 
-def _show(node) -> str | None:
+def _show(node: Node | None) -> str | None:
     if node is None:
         return None
     if isinstance(node, BNode):
@@ -145,5 +148,9 @@ def _show(node) -> str | None:
     return str(node)
 
 
-# ------------------------------------------------------------------------------------------------
-# Incremental validation: only the nodes a change touches, against the state the change produces.
+class ValidationFailed(GzgError):
+    """Data violates the SHACL shapes; ``report`` holds the details. Nothing was written."""
+
+    def __init__(self, report: ValidationReport, message: str = "the data does not conform to the shapes"):
+        self.report = report
+        super().__init__(message)

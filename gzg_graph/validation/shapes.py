@@ -7,11 +7,13 @@ follow backwards, which hub links they read forward, which predicates they read 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from ..errors import SourceError
 from ..namespaces import SH, bind_prefixes
@@ -69,7 +71,8 @@ def forward_predicates(shapes: Graph) -> set[URIRef]:
     return found
 
 
-def _path_predicates(shapes: Graph, path, deep: bool = False, backwards: bool = False):
+def _path_predicates(shapes: Graph, path: Node, deep: bool = False,
+                     backwards: bool = False) -> Iterator[tuple[URIRef, bool, bool]]:
     """(predicate, deep, backwards) for each predicate a SHACL property path reads: ``deep`` when it is read
     beyond the path's first node, ``backwards`` under ``sh:inversePath``."""
     if isinstance(path, URIRef):

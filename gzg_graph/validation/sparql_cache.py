@@ -20,19 +20,22 @@ def _reuse_prepared_sparql() -> None:
     original = processor.SPARQLProcessor.query
     cache: dict[tuple[str, Any, tuple[tuple[str, str], ...]], Any] = {}
 
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 - rdflib's names
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+    def query(self: Any, query: Any, init_bindings: Any = None, init_ns: Any = None, base: Any = None,
+              **options: Any) -> Any:
+        """rdflib's ``SPARQLProcessor.query(strOrQuery, initBindings, initNs, base, DEBUG)``; rdflib's
+        ``Graph.query`` passes the first three by position and the others by keyword."""
+        if isinstance(query, str):
+            key = (query, base, tuple(sorted((k, str(v)) for k, v in (init_ns or {}).items())))
             prepared = cache.get(key)
             if prepared is None:
                 if len(cache) > 2048:
                     cache.clear()
-                prepared = cache[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
-            strOrQuery = prepared
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+                prepared = cache[key] = processor.translateQuery(processor.parseQuery(query), base, init_ns)
+            query = prepared
+        return original(self, query, init_bindings, init_ns, base, **options)
 
-    query._gzg_cached = True
-    processor.SPARQLProcessor.query = query
+    setattr(query, "_gzg_cached", True)  # noqa: B010 - mypy refuses attributes on functions
+    setattr(processor.SPARQLProcessor, "query", query)  # noqa: B010 - replacing a method is the point
 
 
 
