@@ -156,6 +156,21 @@ def test_partner_with_kbo_identifier(graph):
     assert [str(r.kbo) for r in rows] == ["0316380841"]
 
 
+def test_partner_labels_with_the_source_of_the_seed_wording(graph):
+    seed = URIS.id("document", "hefboomeffect-oproep-1")
+    fod = URIS.id("organisatie", "fod-mobiliteit-en-vervoer")
+    assert graph.value(fod, SKOS.prefLabel) == Literal("FOD Mobiliteit en Vervoer")
+    assert set(graph.objects(fod, SKOS.altLabel)) == {Literal("FOD Mobiliteit en Transport")}
+    assert seed in set(graph.objects(fod, DCTERMS.source))
+    kenniscentrum = URIS.id("organisatie", "kenniscentrum-steden-en-gemeenten")
+    assert graph.value(kenniscentrum, SKOS.prefLabel) == Literal("Kenniscentrum Steden en Gemeenten")
+    assert set(graph.objects(kenniscentrum, DCTERMS.source)) == {seed}
+    assert {p for p, _ in graph.predicate_objects(kenniscentrum)} == {RDF.type, SKOS.prefLabel, DCTERMS.source,
+                                                                      rdflib.namespace.ORG.classification}
+    assert (URIS.id("organisatie", "kenniscentrum-vlaamse-steden"), None, None) not in graph
+
+
+
 # -- the shipped queries on the real data -----------------------------------------------------------------------
 
 def test_calls_query_returns_the_seven_calls(store):

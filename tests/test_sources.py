@@ -105,6 +105,23 @@ def test_partner_kbo_is_normalised(real):
     assert parse_kbo("316380841") == parse_kbo("0316.380.841") == "0316380841"
 
 
+def test_partner_names_are_those_of_their_sources(real):
+    seed = (DATA / "sources" / "000_b3ec58cab368c8df.txt").read_text(encoding="utf-8")
+    partners = {p.id: p for p in real.partners}
+    # the official name, plus the seed's wording as an alternative label; the seed stays among the sources
+    fod = partners["fod-mobiliteit-en-vervoer"]
+    assert (fod.name, fod.alt_labels) == ("FOD Mobiliteit en Vervoer", ("FOD Mobiliteit en Transport",))
+    assert "hefboomeffect-oproep-1" in fod.source and "FOD Mobiliteit en Transport" in seed
+    # the seed's body, not equated with the Kenniscentrum Vlaamse Steden, and nothing the seed does not say
+    kenniscentrum = partners["kenniscentrum-steden-en-gemeenten"]
+    assert kenniscentrum.name == "Kenniscentrum Steden en Gemeenten" and kenniscentrum.name in seed
+    assert (kenniscentrum.alt_labels, kenniscentrum.homepage, kenniscentrum.kbo, kenniscentrum.ovo) == ((), None,
+                                                                                                        None, None)
+    assert (kenniscentrum.kind, kenniscentrum.source) == ("koepelorganisatie", ("hefboomeffect-oproep-1",))
+    assert not [p.id for p in real.partners if "Vlaamse Steden" in " ".join((p.name, *p.alt_labels))]
+    assert "kenniscentrum-vlaamse-steden" not in partners
+
+
 def test_documents_point_to_the_seed_texts(real):
     files = {d.id: d.file for d in real.documents}
     assert files == {"hefboomeffect-oproep-1": "sources/000_b3ec58cab368c8df.txt",
