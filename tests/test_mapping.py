@@ -170,6 +170,13 @@ def test_partner_labels_with_the_source_of_the_seed_wording(graph):
     assert (URIS.id("organisatie", "kenniscentrum-vlaamse-steden"), None, None) not in graph
 
 
+def test_seed_document_names_no_author(graph):
+    """Seed 000 names no author: its description must not attribute it (e.g. to 'the programme team')."""
+    document = URIS.id("document", "hefboomeffect-oproep-1")
+    note = str(graph.value(document, DCTERMS.description))
+    assert "team" not in note.lower() and "its author" in note
+    assert (document, DCTERMS.creator, None) not in graph and (document, DCTERMS.publisher, None) not in graph
+
 
 # -- the shipped queries on the real data -----------------------------------------------------------------------
 
