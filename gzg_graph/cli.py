@@ -125,8 +125,9 @@ def serve(store: StoreOption = None,
     # The web layer is started by import string, so the library never imports it; it reads its settings
     # from the environment, where the options given here are put.
     os.environ["GZG_STORE_DIR"] = str(settings.store_dir)
+    logging.getLogger().setLevel(settings.log_level)  # a server logs each request (GZG_LOG_LEVEL, default INFO)
     uvicorn.run("gzg_api.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-                log_level="info")
+                log_level="info", access_log=False)  # gzg_api.requests logs each request with its duration
 
 
 _TABLE = "table"
