@@ -219,6 +219,7 @@ class EmbeddedStore(Store):
         _fsync_dir(self.directory)
         _write_current(self.directory, generation)
         self._remove_stale(keep=generation)
+        log.info("store %s: wrote generation %s (%d quads)", self.directory, generation, len(staging))
         return generation
 
     def _remove_stale(self, keep: str) -> None:
