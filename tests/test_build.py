@@ -29,6 +29,19 @@ def test_every_named_graph_is_built_and_described(built):
     assert {row["ds"] for row in described} == set(result.graphs)
 
 
+def test_the_build_report_shows_the_loket_quirks_as_warnings(built):
+    """The build conforms, and its report names the Loket's period-text errors of calls 1 and 3 as Warnings."""
+    report = built[2].report
+    assert report is not None and report.conforms
+    warnings = {(r.source_shape.rsplit("#", 1)[-1], r.focus_node, r.value) for r in report.results
+                if r.severity == "Warning"}
+    series = "http://lblod.data.info/id/subsidy-measure-offer-series/"
+    assert ("Oproep-beschrijving-periode", series + "9a40c72c-4761-4cbd-8a85-96c30c3f829c",
+            "01/09/2021 — 31/09/2021") in warnings
+    assert ("Oproep-starttijd", series + "4cebd644-d172-4bea-a38a-fc1f4449946e") in {w[:2] for w in warnings}
+    assert "20/09/2021 — 12/11/2021" in report.text("nl") and "20/09/2021 — 12/11/2021" in report.text("en")
+
+
 def test_all_seven_calls_with_windows_and_maximum_amounts(store):
     from gzg_graph import queries
 

@@ -228,6 +228,16 @@ def test_refnis_and_loket_graphs():
     assert (measure, RDF.type, SUBSIDIE.SubsidiemaatregelAanbod) in loket
 
 
+def test_loket_date_texts_are_kept_verbatim():
+    """The Loket's period texts with known errors stay as published (shapes/README.md reports them as Warnings)."""
+    loket = lblod.loket_graph(DATA)
+    series = "http://lblod.data.info/id/subsidy-measure-offer-series/"
+    call_1, call_3 = URIRef(series + "9a40c72c-4761-4cbd-8a85-96c30c3f829c"), URIRef(series + "4cebd644-"
+                                                                                     "d172-4bea-a38a-fc1f4449946e")
+    assert set(loket.objects(call_1, DCTERMS.description)) == {Literal("01/09/2021 — 31/09/2021", lang="nl")}
+    assert set(loket.objects(call_3, M8G.startTime)) == {Literal("22/11/2021 — 18/02/2022", lang="nl")}
+
+
 def test_data_files_are_small():
     assert all(p.stat().st_size < 1_000_000 for p in LBLOD.iterdir())
 

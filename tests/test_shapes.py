@@ -27,6 +27,7 @@ SHAPES_DIR = REPO / "shapes"
 CASES_DIR = Path(__file__).resolve().parent / "shapes"
 OSLO_DIR = Path(__file__).resolve().parents[2] / "shared" / "oslo"
 LOKET_FILE = REPO / "data" / "lblod" / "gzg-subsidiemaatregel-loket.ttl"
+CALL_1 = "http://lblod.data.info/id/subsidy-measure-offer-series/9a40c72c-4761-4cbd-8a85-96c30c3f829c"
 TEST = Namespace("http://example.org/shape-tests#")
 
 URIS = UriPolicy(BASE)
@@ -42,6 +43,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
     "call-more-selected-than-submitted": [("Oproep-selectie", "Violation")],
     "call-project-type-unknown": [("Oproep-projecttype", "Violation")],
     "call-start-time-on-series": [("Oproep-starttijd", "Warning")],
+    "call-description-period-differs": [("Oproep-beschrijving-periode", "Warning")],
     "call-without-duration-or-end": [("Oproep-looptijd-of-einddatum", "Warning")],
     "call-without-enrichment": [("Oproep-nummer-aanwezig", "Warning"), ("Oproep-projecttype-aanwezig", "Warning"),
                                 ("Oproep-maximumbedrag-aanwezig", "Warning"), ("Oproep-bron-aanwezig", "Warning")],
@@ -96,7 +98,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
 }
 
 #: variants of the base world that must still give no result at all.
-CONFORMING = ["call-ok", "project-ok", "period-open-ended-ok"]
+CONFORMING = ["call-ok", "call-description-period-ok", "project-ok", "period-open-ended-ok"]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -358,6 +360,19 @@ def test_summary_and_text_in_both_languages(shapes, base_world):
     assert clean.text("en").endswith("no problems found")
 
 
+def test_call_description_period_message(shapes, base_world):
+    report = validate(world("call-description-period-differs", base_world), shapes)
+    (result,) = by_shape(report)["Oproep-beschrijving-periode"]
+    texts = messages(report, shapes, result)
+    assert (result.focus_node, result.value) == ("http://lblod.data.info/id/subsidy-measure-offer-series/oproep-1",
+                                                 "01/09/2021 — 31/09/2021")
+    assert texts["en"] == ('The call\'s description gives the period "01/09/2021 — 31/09/2021", but its submission '
+                           "period (mobiliteit:periode) is 20/09/2021 — 12/11/2021.")
+    assert texts["nl"] == ('De beschrijving van de oproep geeft de periode "01/09/2021 — 31/09/2021", maar haar '
+                           "indienperiode (mobiliteit:periode) is 20/09/2021 — 12/11/2021.")
+    assert report.conforms
+
+
 def test_warnings_do_not_block(shapes, base_world):
     report = validate(world("call-start-time-on-series", base_world), shapes)
     assert report.conforms and report.count("Warning") == 1
@@ -402,6 +417,9 @@ def test_real_graph_has_no_violation(real_graph, shapes):
     # the documented upstream quirks are reported, as Warnings
     found = by_shape(report)
     assert {r.severity for r in found.get("Oproep-starttijd", [])} == {"Warning"}
+    # the Loket's "01/09/2021 — 31/09/2021"@nl on Oproep 1 (the only call whose text differs from its period)
+    assert [(r.severity, r.focus_node, r.value) for r in found.get("Oproep-beschrijving-periode", [])] == [
+        ("Warning", CALL_1, "01/09/2021 — 31/09/2021")]
     assert {r.severity for r in found.get("Concept-geen-klasse", [])} == {"Warning"}
 
 
