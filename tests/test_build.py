@@ -115,7 +115,7 @@ def _assert_unchanged(store: EmbeddedStore, before: bytes, generation: str) -> N
 BROKEN = {
     "bad role": ("participations.csv", "burgerloket,Nijlen,hoofdaannemer,,https://example.org/x", "role"),
     "unknown municipality": ("participations.csv", "burgerloket,Atlantis,partner,,https://example.org/x", "Atlantis"),
-    "bad amount": ("projects.csv", "nieuw,Nieuw project,1,,,veel,,,,,,,https://example.org/x", "amount"),
+    "bad amount": ("projects.csv", "nieuw,Nieuw project,1,,,veel,,,,,,,,https://example.org/x", "amount"),
     "malformed turtle": ("concepts.ttl", "<id/concept/x> a <http://www.w3.org/2004/02/skos/core#Concept> <id/concept/y> .", None),
 }
 
@@ -137,7 +137,7 @@ def test_broken_source_is_refused_with_file_and_line(case, data_copy, filled_sto
 def test_data_violating_the_shapes_is_refused_with_the_report(data_copy, filled_store):
     store, before, generation = filled_store
     # a project granted more than its call's maximum (call 1: EUR 150,000 per project)
-    _append_line(data_copy / "projects.csv", "te-duur,Te duur project,1,,,,,200000,,,,,https://example.org/x")
+    _append_line(data_copy / "projects.csv", "te-duur,Te duur project,1,,,,,200000,,,,,,https://example.org/x")
     _append_line(data_copy / "participations.csv", "te-duur,Geel,penhouder,,https://example.org/x")
     with pytest.raises(ValidationFailed) as caught:
         build(settings_for(store.directory, data_dir=data_copy), store)

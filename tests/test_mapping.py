@@ -212,6 +212,16 @@ def test_burgerloket_penhouder_is_mechelen_gemeente(store):
     assert "status" not in aalter
 
 
+def test_burgerloket_reach_is_a_sourced_figure(graph):
+    project = URIS.id("project", "burgerloket")
+    source = URIRef("https://www.vlaanderen.be/digitaal-vlaanderen/nieuwsberichten/"
+                    "38-gemeenten-sturen-digitale-kiesbrief-via-mijn-burgerprofiel")
+    assert list(graph.objects(project, GZG.aantalGebruikendeGemeenten)) == [Literal(38, datatype=rdflib.XSD.integer)]
+    assert source in set(graph.objects(project, DCTERMS.source))
+    # a figure about the project, not about its call or its participations
+    assert len(list(graph.subject_objects(GZG.aantalGebruikendeGemeenten))) == 1
+
+
 def test_burgerloket_consortium(graph):
     project = URIS.id("project", "burgerloket")
     assert list(graph.objects(project, LBLOD_SUBSIDIE.collaborator)) == [URIRef(NIJLEN)]

@@ -62,6 +62,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
     "project-without-measure": [("Project-maatregel", "Violation")],
     "project-theme-unknown": [("Project-thema", "Violation")],
     "project-without-source": [("Project-bron", "Violation")],
+    "project-municipalities-as-text": [("Project-aantalGebruikendeGemeenten", "Violation")],
     "application-date-as-text": [("Aanvraag-datum", "Violation")],
     "participation-role-not-consortium": [("Deelname-consortiumrol", "Violation")],
     "participation-without-organisation": [("Deelname-organisatie", "Violation")],

@@ -99,6 +99,21 @@ def test_every_record_has_a_source(real):
     assert all(record.source for record in records)
 
 
+def test_burgerloket_published_reach_with_its_source(real):
+    projects = {p.id: p for p in real.projects}
+    burgerloket = projects["burgerloket"]
+    assert burgerloket.municipalities_using_result == 38
+    assert ("https://www.vlaanderen.be/digitaal-vlaanderen/nieuwsberichten/"
+            "38-gemeenten-sturen-digitale-kiesbrief-via-mijn-burgerprofiel") in burgerloket.source
+    assert projects["slimme-raadpleegomgeving"].municipalities_using_result is None
+
+
+def test_municipalities_using_result_is_a_whole_number(own_data_copy):
+    projects = own_data_copy / "projects.csv"
+    replace_in(projects, ",38,https", ",38 gemeenten,https")
+    expect_error(own_data_copy, "projects.csv", 2, match="municipalities_using_result.*not a whole number")
+
+
 def test_partner_kbo_is_normalised(real):
     partners = {p.id: p for p in real.partners}
     assert partners["agentschap-informatie-vlaanderen"].kbo == "0316380841"
@@ -134,25 +149,25 @@ def test_documents_point_to_the_seed_texts(real):
 def test_csv_row_with_too_many_cells_names_file_and_line(own_data_copy):
     projects = own_data_copy / "projects.csv"
     with projects.open("a", encoding="utf-8") as f:
-        f.write("extra,Extra project,1,,a,b,c,d,e,f,g,h,i,j,https://example.org\n")
+        f.write("extra,Extra project,1,,a,b,c,d,e,f,g,h,i,j,k,https://example.org\n")
     last = len(projects.read_text(encoding="utf-8").splitlines())
-    expect_error(own_data_copy, "projects.csv", last, match="cells but the header has 13 columns")
+    expect_error(own_data_copy, "projects.csv", last, match="cells but the header has 14 columns")
 
 
 def test_bad_date_in_csv(own_data_copy):
     projects = own_data_copy / "projects.csv"
-    replace_in(projects, 'niet gekend.",,,,,,,,https', 'niet gekend.",,,,31/12/2022,,,,https')
+    replace_in(projects, 'niet gekend.",,,,,,,,,https', 'niet gekend.",,,,31/12/2022,,,,,https')
     expect_error(own_data_copy, "projects.csv", line_of(projects, "31/12/2022"), match="start_date.*YYYY-MM-DD")
 
 
 def test_impossible_date_and_bad_amount(tmp_path):
     path = tmp_path / "projects.csv"
     header = ",".join(PROJECT_COLUMNS) + "\n"
-    path.write_text(header + "p1,P,,,,,,,2022-02-30,,,,https://example.org\n", encoding="utf-8")
+    path.write_text(header + "p1,P,,,,,,,2022-02-30,,,,,https://example.org\n", encoding="utf-8")
     with pytest.raises(SourceError, match="not an existing date") as caught:
         read_projects(path)
     assert caught.value.line == 2
-    path.write_text(header + "p1,P,,,,,\"2.000.000\",,,,,,https://example.org\n", encoding="utf-8")
+    path.write_text(header + "p1,P,,,,,\"2.000.000\",,,,,,,https://example.org\n", encoding="utf-8")
     with pytest.raises(SourceError, match="estimated_cost.*no thousands separators") as caught:
         read_projects(path)
     assert caught.value.line == 2
@@ -161,8 +176,8 @@ def test_impossible_date_and_bad_amount(tmp_path):
 def test_line_numbers_are_physical_after_a_multiline_cell(tmp_path):
     path = tmp_path / "projects.csv"
     header = ",".join(PROJECT_COLUMNS) + "\n"
-    path.write_text(header + 'p1,P,,,"first line\nsecond line\nthird",,,,,,,,https://example.org\n\n'
-                    "p2,Q,,,,,,,,,,bogus-status,https://example.org\n", encoding="utf-8")
+    path.write_text(header + 'p1,P,,,"first line\nsecond line\nthird",,,,,,,,,https://example.org\n\n'
+                    "p2,Q,,,,,,,,,,bogus-status,,https://example.org\n", encoding="utf-8")
     with pytest.raises(SourceError, match="unknown status 'bogus-status'") as caught:
         read_projects(path, Context(vocabulary=read_sources(DATA, URIS).vocabulary))
     assert caught.value.line == 6

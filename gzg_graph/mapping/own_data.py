@@ -274,6 +274,7 @@ class _Mapper:
         self.add(node, LBLOD_SUBSIDIE.projectStartDate, self.day(project.start_date))
         self.add(node, LBLOD_SUBSIDIE.projectEndDate, self.day(project.end_date))
         self.add(node, self.gzg.status, self.concept(SCHEME_STATUS, project.status))
+        self.add(node, self.gzg.aantalGebruikendeGemeenten, self.integer(project.municipalities_using_result))
         self.sources(node, project.source)
         self.participations(node, project, participations)
 

@@ -284,7 +284,8 @@ def _key_figures(node: YamlNode, ctx: Context | None) -> KeyFigures:
 
 
 PROJECT_COLUMNS = ("id", "title", "call", "theme", "description", "requested_amount", "estimated_cost",
-                   "granted_amount", "start_date", "end_date", "building_blocks", "status", "source")
+                   "granted_amount", "start_date", "end_date", "building_blocks", "status",
+                   "municipalities_using_result", "source")
 PARTICIPATION_COLUMNS = ("project", "organisation", "role", "description", "source")
 
 
@@ -310,7 +311,8 @@ def read_projects(path: Path, ctx: Context | None = None) -> tuple[Project, ...]
             estimated_cost=row.parsed("estimated_cost", parse_decimal),
             granted_amount=row.parsed("granted_amount", parse_decimal),
             start_date=row.parsed("start_date", parse_date), end_date=row.parsed("end_date", parse_date),
-            building_blocks=blocks, status=status, origin=row.origin)
+            building_blocks=blocks, status=status,
+            municipalities_using_result=row.parsed("municipalities_using_result", parse_int), origin=row.origin)
         if project.start_date and project.end_date and project.end_date < project.start_date:
             raise row.origin.error(f"end_date {project.end_date} is before start_date {project.start_date}")
         projects.append(project)

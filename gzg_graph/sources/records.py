@@ -168,6 +168,7 @@ class Project(Located):
     end_date: date | None = None
     building_blocks: tuple[str, ...] = ()
     status: str | None = None
+    municipalities_using_result: int | None = None  # published reach of the result, not a participation count
     origin: Origin | None = field(default=None, compare=False)
 
 
