@@ -204,12 +204,24 @@ def test_burgerloket_penhouder_is_mechelen_gemeente(store):
     projects = {r["title"]: r for r in select(store, "projects")}
     burgerloket = projects["Burgerloket"]
     assert burgerloket["penhouder"] == MECHELEN
-    assert (burgerloket["consortiumSize"], burgerloket["participants"]) == ("2", "9")
+    assert (burgerloket["knownConsortiumMembers"], burgerloket["knownParticipants"]) == ("2", "9")
     assert Decimal(burgerloket["estimatedCost"]) == 2000000
     assert "callNumber" not in burgerloket and "status" not in burgerloket
     aalter = projects["Slimme raadpleegomgeving in de broekzak van de burger"]
     assert (aalter["callNumber"], aalter["penhouder"]) == ("6", AALTER)
     assert "status" not in aalter
+
+
+def test_projects_query_tells_known_participants_from_the_published_reach(store):
+    """The participations the graph knows are counted apart from the published figure, never mixed with it."""
+    projects = {r["title"]: r for r in select(store, "projects")}
+    burgerloket = projects["Burgerloket"]
+    assert (burgerloket["knownConsortiumMembers"], burgerloket["knownParticipants"],
+            burgerloket["publishedMunicipalitiesUsingResult"]) == ("2", "9", "38")
+    aalter = projects["Slimme raadpleegomgeving in de broekzak van de burger"]
+    assert (aalter["knownConsortiumMembers"], aalter["knownParticipants"]) == ("1", "1")
+    assert "publishedMunicipalitiesUsingResult" not in aalter
+    assert not {"consortiumSize", "participants"} & set(burgerloket)
 
 
 def test_burgerloket_reach_is_a_sourced_figure(graph):
