@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         title="gzg-graph",
         version=__version__,
         description="Linked data about Flanders' *Gemeente zonder Gemeentehuis* programme: a SPARQL 1.1 "
-                    "endpoint and dereferenceable resources (Turtle, JSON-LD, N-Triples, RDF/XML, HTML).",
+        "endpoint and dereferenceable resources (Turtle, JSON-LD, N-Triples, RDF/XML, HTML).",
     )
     app.state.settings = settings
     app.state.uris = uris
@@ -46,8 +46,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         start = time.perf_counter()
         response = await call_next(request)
-        log.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code,
-                 (time.perf_counter() - start) * 1000)
+        log.info(
+            "%s %s %d %.1f ms",
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - start) * 1000,
+        )
         return response
 
     @app.exception_handler(GzgError)

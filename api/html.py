@@ -23,16 +23,18 @@ def render_description(graph: Graph, uri: str, uris: UriPolicy) -> str:
         rows.append(f"<tr><td>{_link(graph, predicate, uris)}</td><td>{_term(graph, obj, uris)}</td></tr>")
     incoming = sorted({(s, p) for s, p in graph.subject_predicates(subject) if s != subject}, key=str)
     incoming_rows = [f"<tr><td>{_link(graph, s, uris)}</td><td>{_link(graph, p, uris)}</td></tr>" for s, p in incoming]
-    alternates = "".join(f' <a href="?format={f.short_name}">{f.label}</a>' for f in
-                         (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML))
+    alternates = "".join(
+        f' <a href="?format={f.short_name}">{f.label}</a>'
+        for f in (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
+    )
     return f"""<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><title>{escape(str(title))}</title>
 <style>body{{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}}
 td{{vertical-align:top;padding:.2em .6em;border-bottom:1px solid #ddd}} code{{font-size:90%}}</style></head>
 <body><h1>{escape(str(title))}</h1><p><code>{escape(uri)}</code></p>
 <p>Other formats:{alternates}</p>
-<table><thead><tr><th>property</th><th>value</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
-{'<h2>Referenced by</h2><table><tbody>' + ''.join(incoming_rows) + '</tbody></table>' if incoming_rows else ''}
+<table><thead><tr><th>property</th><th>value</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
+{"<h2>Referenced by</h2><table><tbody>" + "".join(incoming_rows) + "</tbody></table>" if incoming_rows else ""}
 <p><a href="/">gzg-graph</a> · <a href="/sparql">SPARQL</a> · <a href="/docs">API</a></p></body></html>"""
 
 
@@ -47,7 +49,7 @@ def _label(graph: Graph, node: Node) -> str | None:
 
 def _href(node: URIRef, uris: UriPolicy) -> str:
     doc = uris.doc_for(str(node))
-    return doc[len(uris.base):] if doc else f"/resource?uri={quote(str(node), safe='')}"
+    return doc[len(uris.base) :] if doc else f"/resource?uri={quote(str(node), safe='')}"
 
 
 def _link(graph: Graph, node: Node, uris: UriPolicy) -> str:

@@ -47,8 +47,10 @@ def main(target: int) -> None:
             load = time.perf_counter() - start
             query = timed(lambda store=store: list(store.query(JOIN_AGGREGATE)))
             results[mode] = (len(store), load, query)
-            print(f"{mode:>10}: {len(store):>9} triples, load {load:6.2f} s ({len(store) / load:,.0f} triples/s), "
-                  f"join+aggregate {query:6.3f} s (median of 3)")
+            print(
+                f"{mode:>10}: {len(store):>9} triples, load {load:6.2f} s ({len(store) / load:,.0f} triples/s), "
+                f"join+aggregate {query:6.3f} s (median of 3)"
+            )
     memory, disk = results["in-memory"], results["on-disk"]
     print(f"ratio on-disk / in-memory: load {disk[1] / memory[1]:.2f}x, join+aggregate {disk[2] / memory[2]:.2f}x")
 

@@ -64,12 +64,18 @@ class SyntheticProjects:
         requested = max(granted, maximum * rng.uniform(0.5, 1.0)) if not over_maximum else granted
         request = u.id("aanvraag", key)
         add = graph.add
-        for p, o in ((RDF.type, SUBSIDIE.SubsidiemaatregelConsumptie), (TRANSACTIE.isInstantieVan, MEASURE),
-                     (ns.oproep, call), (DCTERMS.title, Literal(f"Synthetisch project {key}", lang="nl")),
-                     (LBLOD_SUBSIDIE.projectName, Literal(f"Synthetisch project {key}")),
-                     (DCTERMS.description, Literal("Gegenereerd voor een benchmark.", lang="nl")),
-                     (DCTERMS.subject, THEME), (LBLOD_SUBSIDIE.projectType, THEME), (DCTERMS.source, SOURCE),
-                     (PROV.wasGeneratedBy, request)):
+        for p, o in (
+            (RDF.type, SUBSIDIE.SubsidiemaatregelConsumptie),
+            (TRANSACTIE.isInstantieVan, MEASURE),
+            (ns.oproep, call),
+            (DCTERMS.title, Literal(f"Synthetisch project {key}", lang="nl")),
+            (LBLOD_SUBSIDIE.projectName, Literal(f"Synthetisch project {key}")),
+            (DCTERMS.description, Literal("Gegenereerd voor een benchmark.", lang="nl")),
+            (DCTERMS.subject, THEME),
+            (LBLOD_SUBSIDIE.projectType, THEME),
+            (DCTERMS.source, SOURCE),
+            (PROV.wasGeneratedBy, request),
+        ):
             add((project, p, o))
         add((request, RDF.type, SUBSIDIE.Aanvraag))
         add((request, SUBSIDIE.aanvraagdatum, Literal("2022-01-15", datatype=XSD.date)))
@@ -163,12 +169,18 @@ def main(target: int, full_limit: float) -> None:
             synthetic.project(f"change-{int(bad)}-{k}", change, over_maximum=bad and k == 1)
         changes[label] = change
     shapes = load_shapes(settings.shapes, uris)
-    print(f"state: {len(state):,} triples ({n:,} synthetic projects on the real graph); "
-          f"changes: {', '.join(f'{len(c):,} triples ({label})' for label, c in changes.items())}", flush=True)
+    print(
+        f"state: {len(state):,} triples ({n:,} synthetic projects on the real graph); "
+        f"changes: {', '.join(f'{len(c):,} triples ({label})' for label, c in changes.items())}",
+        flush=True,
+    )
     start = time.perf_counter()
     focused_validator(shapes)
-    print(f"  {'prepare the shapes for incremental validation (once per process)':<58} "
-          f"{time.perf_counter() - start:8.2f} s", flush=True)
+    print(
+        f"  {'prepare the shapes for incremental validation (once per process)':<58} "
+        f"{time.perf_counter() - start:8.2f} s",
+        flush=True,
+    )
     _, _, summary = timed_full("full validation of the state (pyshacl)", state, shapes, full_limit)
     if summary:
         print(f"    verdict: {summary}")
@@ -182,8 +194,9 @@ def main(target: int, full_limit: float) -> None:
         combined = Graph()
         combined += state
         combined += change
-        base_seconds, conforms, _ = timed_full("baseline: state + change in full with plain pyshacl",
-                                               combined, shapes, full_limit)
+        base_seconds, conforms, _ = timed_full(
+            "baseline: state + change in full with plain pyshacl", combined, shapes, full_limit
+        )
         if base_seconds is None:
             print(f"    verdict: incremental conforms={incremental.conforms}; full validation gave no verdict in time")
             print(f"    speed-up: more than {full_limit / inc_seconds:,.0f}x")
@@ -194,8 +207,10 @@ def main(target: int, full_limit: float) -> None:
     busiest = store.select(BUSIEST_ORGANISATION)[0]
     correction = Graph()
     correction.add((URIRef(busiest["organisation"]), SKOS.altLabel, Literal("Benchmarkgemeente", lang="nl")))
-    print(f"change, one new alternative name of the organisation with the most roles ({busiest['roles']} "
-          "participations; its projects need no re-check):")
+    print(
+        f"change, one new alternative name of the organisation with the most roles ({busiest['roles']} "
+        "participations; its projects need no re-check):"
+    )
     report, _ = timed_incremental(correction, store, shapes)
     print(f"    incremental verdict: {report.summary()}")
 

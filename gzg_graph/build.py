@@ -31,13 +31,21 @@ ONTOLOGY_FILE = "gzg.ttl"
 #: Called with the name of each step as it starts, so a CLI can show progress.
 StepCallback = Callable[[str], None]
 
-BUILD_STEPS = ("ontology", "local governments", "REFNIS codes", "Loket measure", "own data",
-               "catalogue", "validation", "store")
+BUILD_STEPS = (
+    "ontology",
+    "local governments",
+    "REFNIS codes",
+    "Loket measure",
+    "own data",
+    "catalogue",
+    "validation",
+    "store",
+)
 
 
 @dataclass
 class BuildResult:
-    graphs: dict[str, int]                      # graph URI -> number of triples written
+    graphs: dict[str, int]  # graph URI -> number of triples written
     seconds: dict[str, float] = field(default_factory=dict)  # step -> duration
     report: ValidationReport | None = None
 
@@ -51,8 +59,9 @@ def load_ontology(ontology_dir: Path | Traversable, uris: UriPolicy) -> Graph:
     return parse_turtle(ontology_dir / ONTOLOGY_FILE, uris)
 
 
-def assemble(settings: Settings, on_step: StepCallback | None = None,
-             seconds: dict[str, float] | None = None) -> dict[str, Graph]:
+def assemble(
+    settings: Settings, on_step: StepCallback | None = None, seconds: dict[str, float] | None = None
+) -> dict[str, Graph]:
     """Read and map every source: graph local name -> rdflib Graph (metadata graph included)."""
     uris = UriPolicy(settings.base_uri)
     data = settings.require_data_dir()
@@ -75,8 +84,7 @@ def assemble(settings: Settings, on_step: StepCallback | None = None,
     return graphs
 
 
-def build(settings: Settings, store: Store, *, on_step: StepCallback | None = None,
-          check: bool = True) -> BuildResult:
+def build(settings: Settings, store: Store, *, on_step: StepCallback | None = None, check: bool = True) -> BuildResult:
     """Build the graph from ``settings.data_dir`` and replace the store's content with it, atomically.
 
     Raises SourceError (a source file is wrong) or ValidationFailed (the data violates the shapes); in
@@ -100,8 +108,9 @@ def build(settings: Settings, store: Store, *, on_step: StepCallback | None = No
             raise ValidationFailed(checked, f"the built graph violates the shapes: {checked.summary('en')}")
         report = checked
     with timer("store"):
-        payload = {str(uris.graph(name)): graph.serialize(format="nt", encoding="utf-8")
-                   for name, graph in graphs.items()}
+        payload = {
+            str(uris.graph(name)): graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()
+        }
         store.replace_graphs(payload, drop_others=True)
     result = BuildResult({str(uris.graph(n)): len(g) for n, g in graphs.items()}, seconds, report)
     log.info("built %d triples in %d graphs from %s", result.triples, len(graphs), settings.data_dir)
@@ -126,7 +135,8 @@ class _StepTimer:
         self._start = time.perf_counter()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.seconds[self.step] = round(time.perf_counter() - self._start, 3)
         log.info("build step %s: %.3f s%s", self.step, self.seconds[self.step], " (failed)" if error else "")

@@ -29,12 +29,18 @@ from .namespaces import PREFIXES
 from .store import EmbeddedStore, detect_query_kind
 from .validation import ValidationFailed, ValidationReport
 
-app = typer.Typer(help="Build, query, export and serve the Gemeente zonder Gemeentehuis knowledge graph.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Build, query, export and serve the Gemeente zonder Gemeentehuis knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 out = Console()
 err = Console(stderr=True)
 
-StoreOption = Annotated[Path | None, typer.Option("--store-dir", help="Store directory (default: $GZG_STORE_DIR or var/store).")]
+StoreOption = Annotated[
+    Path | None, typer.Option("--store-dir", help="Store directory (default: $GZG_STORE_DIR or var/store).")
+]
 
 
 def _print_version(value: bool) -> None:
@@ -44,13 +50,23 @@ def _print_version(value: bool) -> None:
 
 
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step (GZG_LOG_LEVEL sets the level).")] = False,
-         version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
-                                               help="Print the version and exit.")] = False) -> None:
+def main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log each step (GZG_LOG_LEVEL sets the level).")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """Build, query, export and serve the Gemeente zonder Gemeentehuis knowledge graph."""
     level = "INFO" if verbose else os.environ.get("GZG_LOG_LEVEL", "WARNING").upper()
-    logging.basicConfig(level=level, format="%(message)s", datefmt="[%X]",
-                        handlers=[RichHandler(console=err, show_path=False)], force=True)
+    logging.basicConfig(
+        level=level,
+        format="%(message)s",
+        datefmt="[%X]",
+        handlers=[RichHandler(console=err, show_path=False)],
+        force=True,
+    )
 
 
 def _settings(store: Path | None = None, data: Path | None = None) -> Settings:
@@ -76,9 +92,11 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 @app.command()
-def build(store: StoreOption = None,
-          data: Annotated[Path | None, typer.Option("--data", help="Source directory (default: data/).")] = None,
-          lang: Annotated[str, typer.Option(help="Language of the validation report: nl or en.")] = "en") -> None:
+def build(
+    store: StoreOption = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Source directory (default: data/).")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the validation report: nl or en.")] = "en",
+) -> None:
     """Read data/, map it to RDF, validate it against shapes/ and replace the store's content with it."""
     from .build import BUILD_STEPS
     from .build import build as run_build
@@ -86,8 +104,14 @@ def build(store: StoreOption = None,
     settings = _settings(store, data)
     try:
         target = open_store(settings)
-        with Progress(TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err, transient=True) as progress:
+        with Progress(
+            TextColumn("{task.description:<24}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
             task = progress.add_task("starting", total=len(BUILD_STEPS))
 
             def on_step(step: str) -> None:
@@ -111,9 +135,11 @@ def build(store: StoreOption = None,
 
 
 @app.command()
-def serve(store: StoreOption = None,
-          host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
-          port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None) -> None:
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
     """Serve the store: SPARQL at /sparql, resources by URI, OpenAPI docs at /docs."""
     import uvicorn
 
@@ -126,17 +152,34 @@ def serve(store: StoreOption = None,
     # from the environment, where the options given here are put.
     os.environ["GZG_STORE_DIR"] = str(settings.store_dir)
     logging.getLogger().setLevel(settings.log_level)  # a server logs each request (GZG_LOG_LEVEL, default INFO)
-    uvicorn.run("gzg_api.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-                log_level="info", access_log=False)  # gzg_api.requests logs each request with its duration
+    uvicorn.run(
+        "gzg_api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        access_log=False,
+    )  # gzg_api.requests logs each request with its duration
 
 
 _TABLE = "table"
 
 
 @app.command()
-def query(sparql: Annotated[str, typer.Argument(help="SPARQL text, a .rq file, or the name of a shipped query (see `gzg queries`).")],
-          fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, xml, csv, tsv (SELECT/ASK); ttl, nt, jsonld, rdfxml (CONSTRUCT/DESCRIBE).")] = _TABLE,
-          store: StoreOption = None) -> None:
+def query(
+    sparql: Annotated[
+        str, typer.Argument(help="SPARQL text, a .rq file, or the name of a shipped query (see `gzg queries`).")
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, xml, csv, tsv (SELECT/ASK); ttl, nt, jsonld, rdfxml (CONSTRUCT/DESCRIBE).",
+        ),
+    ] = _TABLE,
+    store: StoreOption = None,
+) -> None:
     """Run a SPARQL query against the store (default graph = union of all named graphs)."""
     settings = _settings(store)
     try:
@@ -164,16 +207,20 @@ def list_queries() -> None:
     """List the shipped named queries with their first comment line."""
     table = Table("name", "what it answers")
     for name in queries.names():
-        first = next((line.lstrip("# ").strip() for line in queries.load(name).splitlines() if line.startswith("#")), "")
+        first = next(
+            (line.lstrip("# ").strip() for line in queries.load(name).splitlines() if line.startswith("#")), ""
+        )
         table.add_row(name, first)
     out.print(table)
 
 
 @app.command()
-def export(fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, nq, trig, jsonld or rdfxml.")] = "nq",
-           graph: Annotated[str | None, typer.Option(help="Only this named graph (its URI).")] = None,
-           output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
-           store: StoreOption = None) -> None:
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, nq, trig, jsonld or rdfxml.")] = "nq",
+    graph: Annotated[str | None, typer.Option(help="Only this named graph (its URI).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    store: StoreOption = None,
+) -> None:
     """Dump the graph: N-Quads/TriG/JSON-LD keep the named graphs; Turtle/N-Triples/RDF-XML give their union."""
     settings = _settings(store)
     try:
@@ -195,14 +242,25 @@ class ReportFormat(str, Enum):
 
 
 @app.command()
-def validate(files: Annotated[list[Path] | None, typer.Argument(help="RDF files to validate (any syntax).")] = None,
-             whole_store: Annotated[bool, typer.Option("--store", help="Validate the whole store instead of files.")] = False,
-             alone: Annotated[bool, typer.Option("--alone", help="Validate the files by themselves, not as a change to the store.")] = False,
-             input_format: Annotated[str | None, typer.Option("--input-format", help="Syntax of the files (default: by extension): ttl, nt, nq, trig, jsonld, rdfxml.")] = None,
-             report_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report as text, json, turtle or jsonld.")] = ReportFormat.text,
-             lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "en",
-             inference: Annotated[str, typer.Option(help="none (default) or rdfs: infer over data + ontology first.")] = "none",
-             store: StoreOption = None) -> None:
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="RDF files to validate (any syntax).")] = None,
+    whole_store: Annotated[bool, typer.Option("--store", help="Validate the whole store instead of files.")] = False,
+    alone: Annotated[
+        bool, typer.Option("--alone", help="Validate the files by themselves, not as a change to the store.")
+    ] = False,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format", help="Syntax of the files (default: by extension): ttl, nt, nq, trig, jsonld, rdfxml."
+        ),
+    ] = None,
+    report_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report as text, json, turtle or jsonld.")
+    ] = ReportFormat.text,
+    lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "en",
+    inference: Annotated[str, typer.Option(help="none (default) or rdfs: infer over data + ontology first.")] = "none",
+    store: StoreOption = None,
+) -> None:
     """Check RDF against the shapes. Exit 0: conforms; 1: violations; 2: unusable input.
 
     By default the files are validated as a change to the store (so links to the local governments and
@@ -241,11 +299,17 @@ def validate(files: Annotated[list[Path] | None, typer.Argument(help="RDF files 
 
 
 @app.command()
-def load(files: Annotated[list[Path], typer.Argument(help="RDF files to add (any syntax).")],
-         graph: Annotated[str, typer.Option(help="Local name of the named graph to add to ({base}/id/dataset/NAME).")] = "gzg",
-         input_format: Annotated[str | None, typer.Option("--input-format", help="Syntax of the files (default: by extension).")] = None,
-         lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "en",
-         store: StoreOption = None) -> None:
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files to add (any syntax).")],
+    graph: Annotated[
+        str, typer.Option(help="Local name of the named graph to add to ({base}/id/dataset/NAME).")
+    ] = "gzg",
+    input_format: Annotated[
+        str | None, typer.Option("--input-format", help="Syntax of the files (default: by extension).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "en",
+    store: StoreOption = None,
+) -> None:
     """Add RDF to the store after validating it as a change; refuse (store unchanged) on any violation."""
     from .sources.rdf import read_rdf_file
     from .uris import UriPolicy

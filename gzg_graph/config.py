@@ -22,8 +22,11 @@ from .errors import GzgError
 
 #: The clone this package runs from, or None for an installed package (site-packages has no pyproject.toml).
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
-CLONE_ROOT: Path | None = _PACKAGE_PARENT if (_PACKAGE_PARENT / "pyproject.toml").is_file() \
-    and (_PACKAGE_PARENT / "gzg_graph").is_dir() else None
+CLONE_ROOT: Path | None = (
+    _PACKAGE_PARENT
+    if (_PACKAGE_PARENT / "pyproject.toml").is_file() and (_PACKAGE_PARENT / "gzg_graph").is_dir()
+    else None
+)
 
 
 def packaged(folder: str) -> Traversable:
@@ -89,8 +92,10 @@ class Settings:
     def require_data_dir(self) -> Path:
         """The source data directory; a clear error when there is none (an installed package, no GZG_DATA_DIR)."""
         if self.data_dir is None:
-            raise GzgError("no data directory: gzg is not running from a clone with data/, so set GZG_DATA_DIR "
-                           "(or pass --data) to the folder holding programme.yaml, calls.yaml, ... and lblod/")
+            raise GzgError(
+                "no data directory: gzg is not running from a clone with data/, so set GZG_DATA_DIR "
+                "(or pass --data) to the folder holding programme.yaml, calls.yaml, ... and lblod/"
+            )
         if not self.data_dir.is_dir():
             raise GzgError(f"data directory {self.data_dir} does not exist")
         return self.data_dir

@@ -94,18 +94,41 @@ _RDF_NAMES = {
     RdfFormat.JSONLD: ("jsonld", "json-ld", "json"),
     RdfFormat.RDFXML: ("rdfxml", "rdf", "xml", "owl"),
 }
-_RDF_EXTENSIONS = {RdfFormat.TURTLE: "ttl", RdfFormat.NTRIPLES: "nt", RdfFormat.NQUADS: "nq",
-                   RdfFormat.TRIG: "trig", RdfFormat.JSONLD: "jsonld", RdfFormat.RDFXML: "rdf"}
-_RDF_LABELS = {RdfFormat.TURTLE: "Turtle", RdfFormat.NTRIPLES: "N-Triples", RdfFormat.NQUADS: "N-Quads",
-               RdfFormat.TRIG: "TriG", RdfFormat.JSONLD: "JSON-LD", RdfFormat.RDFXML: "RDF/XML"}
-_RDF_OXIGRAPH = {
-    RdfFormat.TURTLE: ox.RdfFormat.TURTLE, RdfFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
-    RdfFormat.NQUADS: ox.RdfFormat.N_QUADS, RdfFormat.TRIG: ox.RdfFormat.TRIG,
-    RdfFormat.JSONLD: ox.RdfFormat.JSON_LD, RdfFormat.RDFXML: ox.RdfFormat.RDF_XML,
+_RDF_EXTENSIONS = {
+    RdfFormat.TURTLE: "ttl",
+    RdfFormat.NTRIPLES: "nt",
+    RdfFormat.NQUADS: "nq",
+    RdfFormat.TRIG: "trig",
+    RdfFormat.JSONLD: "jsonld",
+    RdfFormat.RDFXML: "rdf",
 }
-_RDF_RDFLIB = {RdfFormat.TURTLE: "turtle", RdfFormat.NTRIPLES: "nt", RdfFormat.NQUADS: "nquads",
-               RdfFormat.TRIG: "trig", RdfFormat.JSONLD: "json-ld", RdfFormat.RDFXML: "xml"}
+_RDF_LABELS = {
+    RdfFormat.TURTLE: "Turtle",
+    RdfFormat.NTRIPLES: "N-Triples",
+    RdfFormat.NQUADS: "N-Quads",
+    RdfFormat.TRIG: "TriG",
+    RdfFormat.JSONLD: "JSON-LD",
+    RdfFormat.RDFXML: "RDF/XML",
+}
+_RDF_OXIGRAPH = {
+    RdfFormat.TURTLE: ox.RdfFormat.TURTLE,
+    RdfFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+    RdfFormat.NQUADS: ox.RdfFormat.N_QUADS,
+    RdfFormat.TRIG: ox.RdfFormat.TRIG,
+    RdfFormat.JSONLD: ox.RdfFormat.JSON_LD,
+    RdfFormat.RDFXML: ox.RdfFormat.RDF_XML,
+}
+_RDF_RDFLIB = {
+    RdfFormat.TURTLE: "turtle",
+    RdfFormat.NTRIPLES: "nt",
+    RdfFormat.NQUADS: "nquads",
+    RdfFormat.TRIG: "trig",
+    RdfFormat.JSONLD: "json-ld",
+    RdfFormat.RDFXML: "xml",
+}
 _RESULT_OXIGRAPH = {
-    ResultFormat.JSON: ox.QueryResultsFormat.JSON, ResultFormat.XML: ox.QueryResultsFormat.XML,
-    ResultFormat.CSV: ox.QueryResultsFormat.CSV, ResultFormat.TSV: ox.QueryResultsFormat.TSV,
+    ResultFormat.JSON: ox.QueryResultsFormat.JSON,
+    ResultFormat.XML: ox.QueryResultsFormat.XML,
+    ResultFormat.CSV: ox.QueryResultsFormat.CSV,
+    ResultFormat.TSV: ox.QueryResultsFormat.TSV,
 }

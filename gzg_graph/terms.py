@@ -20,8 +20,9 @@ ABSOLUTE_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x20]*$
 HTTP_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x20]+$")
 
 _XSD_STRING = str(XSD.string)
-_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                                 "\b": "\\b", "\f": "\\f"})
+_STRING_ESCAPES = str.maketrans(
+    {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+)
 
 
 def is_iri(value: str) -> bool:

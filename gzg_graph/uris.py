@@ -72,21 +72,21 @@ class UriPolicy:
         """The document URL for a thing URI under our base (``/id/`` -> ``/doc/``), else None."""
         prefix = f"{self.base}/id/"
         if uri.startswith(prefix):
-            return f"{self.base}/doc/{uri[len(prefix):]}"
+            return f"{self.base}/doc/{uri[len(prefix) :]}"
         return None
 
     def thing_for(self, doc_url: str) -> str | None:
         """The thing URI a ``/doc/`` URL describes, else None."""
         prefix = f"{self.base}/doc/"
         if doc_url.startswith(prefix):
-            return f"{self.base}/id/{doc_url[len(prefix):]}"
+            return f"{self.base}/id/{doc_url[len(prefix) :]}"
         return None
 
 
 # The named graphs of the dataset, by role. Each is described in DCAT in the metadata graph.
-GRAPH_GZG = "gzg"                    # own curated data (data/*.yaml, *.csv, *.ttl)
+GRAPH_GZG = "gzg"  # own curated data (data/*.yaml, *.csv, *.ttl)
 GRAPH_LBLOD = "lblod-bestuurseenheden"  # local governments imported from LBLOD
-GRAPH_LOKET = "loket-gzg"            # the Loket's GZG measure, calls and themes (verbatim)
-GRAPH_REFNIS = "refnis"              # Statbel REFNIS codes (Flemish subset) from vocab.belgif.be
-GRAPH_ONTOLOGY = "ontology"          # ontology/gzg.ttl
-GRAPH_METADATA = "metadata"          # DCAT catalogue describing the graphs above
+GRAPH_LOKET = "loket-gzg"  # the Loket's GZG measure, calls and themes (verbatim)
+GRAPH_REFNIS = "refnis"  # Statbel REFNIS codes (Flemish subset) from vocab.belgif.be
+GRAPH_ONTOLOGY = "ontology"  # ontology/gzg.ttl
+GRAPH_METADATA = "metadata"  # DCAT catalogue describing the graphs above

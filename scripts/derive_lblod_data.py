@@ -46,6 +46,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 
 from gzg_graph import sources
+from gzg_graph.sources import lblod as lblod_sources
 
 REPO = Path(__file__).resolve().parents[1]
 rdflib.NORMALIZE_LITERALS = False  # keep the sources' lexical forms (e.g. "...T00:00:00.000+01:00") in the subsets
@@ -68,10 +69,9 @@ PROVINCE_CODES = ("10000", "20001", "30000", "40000", "70000")
 FORMATS = (("kbo", r"\d{10}"), ("ovo", r"OVO\d{6}"), ("nis_2019", r"\d{5}"), ("nis_2025", r"\d{5}"))
 DISTRICT_BORSBEEK = "http://data.lblod.info/id/bestuurseenheden/4b44e6f1-113b-4692-b149-44a889b215f2"
 
-COLUMNS = ["uri", "name", "classification", "classification_uri", "kbo", "ovo", "province", "province_uri",
-           "werkingsgebied", "werkingsgebied_label", "nis_2019", "nis_2025", "active_from", "active_until",
-           "derived_from", "source"]
-HISTORY_COLUMNS = ["uri", "name", "valid_from", "valid_until", "source"]
+#: The output's headers are the reader's contract (gzg_graph.sources.lblod), written in one place.
+COLUMNS = list(lblod_sources.COLUMNS)
+HISTORY_COLUMNS = list(lblod_sources.HISTORY_COLUMNS)
 
 # Files of ../shared/lblod used as sources; their upstream repo:path@commit is in data/lblod/SOURCES.md.
 S_CSV_2023 = "bestuurseenheden-lpdc-2023.ttl"
@@ -88,11 +88,15 @@ S_SUBSIDIEPUNT = "lblod-subsidiepunt-fusies-2025-kbo-ovo.ttl"
 S_R2019, S_R2025 = "refnis2019.ttl", "refnis2025.ttl"
 
 # Upstream migrations read through the public code index (not copied to ../shared); small enough to cite inline.
-S_RENAME_UNITS = ("lblod/app-organization-portal:config/migrations-triggering-indexing/2024/"
-                  "20241126155527-rename-merged-municipalities-and-ocmws.sparql@017b6c572ce7ffe69076fff0b082fc8a098e593f")
-S_RENAME_LOCATIONS = ("lblod/app-organization-portal:config/migrations-triggering-indexing/2025/"
-                      "20250619113048-fix--rename-locations-merged-municipalities-that-kept-uri.sparql"
-                      "@413139515936fab9b9007c45bca6fad9ae2164d5")
+S_RENAME_UNITS = (
+    "lblod/app-organization-portal:config/migrations-triggering-indexing/2024/"
+    "20241126155527-rename-merged-municipalities-and-ocmws.sparql@017b6c572ce7ffe69076fff0b082fc8a098e593f"
+)
+S_RENAME_LOCATIONS = (
+    "lblod/app-organization-portal:config/migrations-triggering-indexing/2025/"
+    "20250619113048-fix--rename-locations-merged-municipalities-that-kept-uri.sparql"
+    "@413139515936fab9b9007c45bca6fad9ae2164d5"
+)
 _U = "http://data.lblod.info/id/bestuurseenheden/"
 _W = "http://data.lblod.info/id/werkingsgebieden/"
 #: the VALUES table of S_RENAME_UNITS: units that kept their URI and were renamed by the 2025 mergers.
@@ -176,7 +180,7 @@ class Refnis:
         """
         path, node = [], self.concept(code)
         while node is not None and len(path) < 10:
-            path.append(str(node)[len(self.namespace):])
+            path.append(str(node)[len(self.namespace) :])
             node = self.graph.value(node, SKOS.broader) or self.graph.value(None, SKOS.narrower, node)
         return path
 
@@ -202,7 +206,7 @@ def code_2025_for(r2019: Refnis, r2025: Refnis, code: str) -> str | None:
     old = r2019.concept(code)
     exact = [s for s in r2025.graph.subjects(SKOS.exactMatch, old) if str(s).startswith(r2025.namespace)]
     if len(exact) == 1:
-        return str(exact[0])[len(r2025.namespace):]
+        return str(exact[0])[len(r2025.namespace) :]
     same = r2025.concept(code)
     if (same, SKOS.narrowMatch, old) in r2025.graph or (same, SKOS.broadMatch, old) in r2025.graph:
         return code
@@ -239,17 +243,26 @@ class Inputs:
             shared=shared,
             units=read_csv(lblod / "bestuurseenheden-vlaanderen.csv"),
             flemish=read_csv(shared / "data-sources" / "flemish_municipalities_2019_2024_to_2025.csv"),
-            fusies=parse(lblod / S_FUSIES), lpdc_2023=parse(lblod / S_CSV_2023), op_new=parse(lblod / S_OP_NEW),
-            lmb=parse(lblod / S_LMB), nuts=parse(lblod / S_NUTS), wg2025=parse(lblod / S_WG2025),
-            events=parse(lblod / S_EVENTS), borsbeek=parse(lblod / S_BORSBEEK),
+            fusies=parse(lblod / S_FUSIES),
+            lpdc_2023=parse(lblod / S_CSV_2023),
+            op_new=parse(lblod / S_OP_NEW),
+            lmb=parse(lblod / S_LMB),
+            nuts=parse(lblod / S_NUTS),
+            wg2025=parse(lblod / S_WG2025),
+            events=parse(lblod / S_EVENTS),
+            borsbeek=parse(lblod / S_BORSBEEK),
             subsidiepunt=parse(lblod / S_SUBSIDIEPUNT),
-            r2019=Refnis(parse(lblod / S_R2019), REFNIS2019), r2025=Refnis(parse(lblod / S_R2025), REFNIS2025),
+            r2019=Refnis(parse(lblod / S_R2019), REFNIS2019),
+            r2025=Refnis(parse(lblod / S_R2025), REFNIS2025),
             classifications=[parse(lblod / name) for name in CLASSIFICATION_FILES],
         )
 
 
-CLASSIFICATION_FILES = ("bestuurseenheid-classificatiecode-2018.ttl", "bestuurseenheid-classificatiecode-2020.ttl",
-                        "bestuurseenheid-classificatiecode-op-2021.ttl")
+CLASSIFICATION_FILES = (
+    "bestuurseenheid-classificatiecode-2018.ttl",
+    "bestuurseenheid-classificatiecode-2020.ttl",
+    "bestuurseenheid-classificatiecode-op-2021.ttl",
+)
 
 
 # --------------------------------------------------------------------------------------------------- change events
@@ -259,10 +272,10 @@ CLASSIFICATION_FILES = ("bestuurseenheid-classificatiecode-2018.ttl", "bestuurse
 class Mergers2025:
     """What LBLOD's 2025 change events say: who ended, who began, who came from whom."""
 
-    ended: dict[str, str] = field(default_factory=dict)       # unit -> last day
-    started: dict[str, str] = field(default_factory=dict)     # unit -> first day
+    ended: dict[str, str] = field(default_factory=dict)  # unit -> last day
+    started: dict[str, str] = field(default_factory=dict)  # unit -> first day
     originals: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # result -> originals
-    kept: set[str] = field(default_factory=set)               # results that are also originals
+    kept: set[str] = field(default_factory=set)  # results that are also originals
 
 
 def read_mergers(events: Graph) -> Mergers2025:
@@ -298,9 +311,13 @@ def new_units(inp: Inputs) -> dict[str, dict]:
     if len(kbo) != 1:
         raise DerivationError(f"district Borsbeek: KBO numbers {kbo}")
     row = dict.fromkeys(COLUMNS, "")
-    row.update(uri=DISTRICT_BORSBEEK, name=str(g.value(uri, SKOS.prefLabel)),
-               classification_uri=str(g.value(uri, BESLUIT.classificatie)),
-               kbo=kbo.pop(), source=" ".join([S_BORSBEEK, S_SUBSIDIEPUNT, S_LMB]))
+    row.update(
+        uri=DISTRICT_BORSBEEK,
+        name=str(g.value(uri, SKOS.prefLabel)),
+        classification_uri=str(g.value(uri, BESLUIT.classificatie)),
+        kbo=kbo.pop(),
+        source=" ".join([S_BORSBEEK, S_SUBSIDIEPUNT, S_LMB]),
+    )
     return {DISTRICT_BORSBEEK: row}
 
 
@@ -312,11 +329,19 @@ def base_rows(inp: Inputs) -> dict[str, dict]:
         if src["uri"] in rows:
             raise DerivationError(f"duplicate URI {src['uri']} in bestuurseenheden-vlaanderen.csv")
         row = dict.fromkeys(COLUMNS, "")
-        row.update(uri=src["uri"], name=src["label"], classification=src["classification_label"],
-                   classification_uri=src["classification_uri"], kbo=src["kbo"], ovo=src["ovo"],
-                   province=src["province_label"], werkingsgebied=src["werkingsgebied"],
-                   werkingsgebied_label=src["werkingsgebied_label"], nis_2019=src["nis_refnis2019"],
-                   derived_from=" ".join(sorted(filter(None, src["was_derived_from"].split(";")))))
+        row.update(
+            uri=src["uri"],
+            name=src["label"],
+            classification=src["classification_label"],
+            classification_uri=src["classification_uri"],
+            kbo=src["kbo"],
+            ovo=src["ovo"],
+            province=src["province_label"],
+            werkingsgebied=src["werkingsgebied"],
+            werkingsgebied_label=src["werkingsgebied_label"],
+            nis_2019=src["nis_refnis2019"],
+            derived_from=" ".join(sorted(filter(None, src["was_derived_from"].split(";")))),
+        )
         for (uri, column), value in CORRECTIONS.items():
             if uri == row["uri"]:
                 row[column] = value
@@ -338,8 +363,7 @@ def check_corrections_apply(rows: dict[str, dict]) -> None:
 
 def apply_new_unit_details(inp: Inputs, rows: dict[str, dict]) -> None:
     """Werkingsgebieden of the 2025 units (LMB labels, LPDC links for OCMWs) and a KBO/OVO cross-check with OP."""
-    wg_of = {str(s): str(o) for g in (inp.lmb, inp.nuts)
-             for s, o in g.subject_objects(BESLUIT.werkingsgebied)}
+    wg_of = {str(s): str(o) for g in (inp.lmb, inp.nuts) for s, o in g.subject_objects(BESLUIT.werkingsgebied)}
     for unit, wg in sorted(wg_of.items()):
         row = rows.get(unit)
         if row is None:
@@ -357,8 +381,10 @@ def check_new_identifiers(inp: Inputs, rows: dict[str, dict]) -> None:
     gen = Namespace("https://data.vlaanderen.be/ns/generiek#")
     adms = Namespace("http://www.w3.org/ns/adms#")
     for unit in sorted(set(inp.op_new.subjects(adms.identifier, None))):
-        numbers = {str(inp.op_new.value(inp.op_new.value(i, gen.gestructureerdeIdentificator), gen.lokaleIdentificator))
-                   for i in inp.op_new.objects(unit, adms.identifier)} - {"None"}
+        numbers = {
+            str(inp.op_new.value(inp.op_new.value(i, gen.gestructureerdeIdentificator), gen.lokaleIdentificator))
+            for i in inp.op_new.objects(unit, adms.identifier)
+        } - {"None"}
         sub = {str(o) for o in inp.subsidiepunt.objects(unit, DCTERMS.identifier)}
         row = rows[str(unit)]
         expected = {row["kbo"], row["ovo"]} - {""}
@@ -381,10 +407,18 @@ def apply_renames(inp: Inputs, rows: dict[str, dict], mergers: Mergers2025) -> l
             raise DerivationError(f"{unit}: change events dated {days}")
         start = days.pop()
         old_name = row["name"]
-        history.append(dict(uri=unit, name=old_name, valid_from="", valid_until=day_before(start),
-                            source=" ".join([S_CSV_2023, S_EVENTS])))
-        history.append(dict(uri=unit, name=new_name, valid_from=start, valid_until="",
-                            source=" ".join([S_RENAME_UNITS, S_EVENTS])))
+        history.append(
+            dict(
+                uri=unit,
+                name=old_name,
+                valid_from="",
+                valid_until=day_before(start),
+                source=" ".join([S_CSV_2023, S_EVENTS]),
+            )
+        )
+        history.append(
+            dict(uri=unit, name=new_name, valid_from=start, valid_until="", source=" ".join([S_RENAME_UNITS, S_EVENTS]))
+        )
         row["name"] = new_name
         add_source(row, S_RENAME_UNITS)
     for row in rows.values():
@@ -442,7 +476,7 @@ def apply_mergers_2019(inp: Inputs, rows: dict[str, dict]) -> None:
 
 def apply_nis_2025(inp: Inputs, rows: dict[str, dict]) -> None:
     """NIS 2025 of each werkingsgebied: OP's explicit link for merged municipalities, else REFNIS 2025's mapping."""
-    explicit = {str(s): str(o)[len(REFNIS2025):] for s, o in inp.wg2025.subject_objects(SKOS.exactMatch)}
+    explicit = {str(s): str(o)[len(REFNIS2025) :] for s, o in inp.wg2025.subject_objects(SKOS.exactMatch)}
     for row in rows.values():
         if row["active_until"] or not row["werkingsgebied"]:
             continue
@@ -488,8 +522,10 @@ def apply_provinces(inp: Inputs, rows: dict[str, dict]) -> list[str]:
             if hierarchy_label != row["province"]:
                 raise DerivationError(f"{uri}: province {row['province']} but sub-organisation of {hierarchy_label}")
         if lblod_label and by_code and lblod_label != by_code:
-            notes.append(f"{row['name']} ({row['classification']}, {uri}): LBLOD ext:inProvincie {lblod_label}, "
-                         f"werkingsgebied NIS {row['nis_2025'] or row['nis_2019']} lies in {by_code}")
+            notes.append(
+                f"{row['name']} ({row['classification']}, {uri}): LBLOD ext:inProvincie {lblod_label}, "
+                f"werkingsgebied NIS {row['nis_2025'] or row['nis_2019']} lies in {by_code}"
+            )
         if row["province"] and row["province"] not in province_units:
             raise DerivationError(f"{uri}: unknown province {row['province']}")
     return notes
@@ -548,8 +584,9 @@ def check_against_statbel(inp: Inputs, rows: dict[str, dict], history: list[dict
             raise DerivationError(f"NIS {nis}: ended units and only they lack a NIS 2025 code")
         successor = by_2025[crosswalk["nis_2025"]]
         if successor["name"] != crosswalk["name_2025"]:
-            raise DerivationError(f"NIS 2025 {crosswalk['nis_2025']}: name {successor['name']} "
-                                  f"vs {crosswalk['name_2025']}")
+            raise DerivationError(
+                f"NIS 2025 {crosswalk['nis_2025']}: name {successor['name']} vs {crosswalk['name_2025']}"
+            )
         if unit is not successor and unit["uri"] not in successor["derived_from"].split():
             raise DerivationError(f"{successor['name']} is not derived from {unit['name']}")
         if crosswalk["province_nl"] != unit["province"] and not unit["active_until"]:
@@ -587,7 +624,7 @@ def refnis_subset(inp: Inputs) -> Graph:
                 if not isinstance(o, Literal) or o.language in ("nl", "en"):
                     out.add((scheme, p, o))
         for concept in g.subjects(SKOS.inScheme, scheme):
-            code = str(concept)[len(refnis.namespace):]
+            code = str(concept)[len(refnis.namespace) :]
             if not in_flemish_subset(refnis, code):
                 continue
             out.add((concept, RDF.type, SKOS.Concept))
@@ -623,8 +660,14 @@ def classification_codes(inp: Inputs) -> Graph:
 
 def turtle(graph: Graph, header: str) -> str:
     """Deterministic Turtle: rdflib sorts subjects and predicates; prefixes are fixed here."""
-    for prefix, ns in (("skos", SKOS), ("dct", DCTERMS), ("schema", SCHEMA_HTTPS), ("refnis2019", REFNIS2019),
-                       ("refnis2025", REFNIS2025), ("bcc", CLASS)):
+    for prefix, ns in (
+        ("skos", SKOS),
+        ("dct", DCTERMS),
+        ("schema", SCHEMA_HTTPS),
+        ("refnis2019", REFNIS2019),
+        ("refnis2025", REFNIS2025),
+        ("bcc", CLASS),
+    ):
         graph.bind(prefix, ns, override=True)
     return header + graph.serialize(format="turtle")
 

@@ -38,6 +38,35 @@ def store(built) -> EmbeddedStore:
     return built[1]
 
 
+@pytest.fixture(scope="session")
+def real_report(built):
+    """The build's full SHACL validation of the real graph: run once per test run, shared by every test
+    that needs it (a full validation takes ~20 s; the incremental tests validate small graphs of their own)."""
+    report = built[2].report
+    assert report is not None
+    return report
+
+
+@pytest.fixture(scope="session")
+def real_graphs(tmp_path_factory) -> dict:
+    """The real graph as the build assembles it (graph local name -> rdflib Graph), read and mapped once."""
+    from gzg_graph.build import assemble
+
+    return assemble(settings_for(tmp_path_factory.mktemp("assembled")))
+
+
+@pytest.fixture(scope="session")
+def real_graph(real_graphs):
+    """Everything the build validates: all named graphs but the ontology, as one rdflib Graph."""
+    from rdflib import Graph
+
+    data = Graph()
+    for name, graph in real_graphs.items():
+        if name != "ontology":
+            data += graph
+    return data
+
+
 @pytest.fixture()
 def shared() -> Path:
     if not SHARED.is_dir():
@@ -46,8 +75,17 @@ def shared() -> Path:
 
 
 #: Our own source files in data/ (not the imported LBLOD data in data/lblod/).
-OWN_FILES = ("programme.yaml", "calls.yaml", "concepts.ttl", "partners.csv", "building-blocks.csv",
-             "projects.csv", "participations.csv", "sources.yaml", "sources")
+OWN_FILES = (
+    "programme.yaml",
+    "calls.yaml",
+    "concepts.ttl",
+    "partners.csv",
+    "building-blocks.csv",
+    "projects.csv",
+    "participations.csv",
+    "sources.yaml",
+    "sources",
+)
 
 
 def copy_own_data(target: Path) -> Path:

@@ -44,11 +44,16 @@ def test_post_form_and_direct_give_the_same_answer(client):
     assert form.json() == direct.json()
 
 
-@pytest.mark.parametrize("accept, expected", [
-    ("text/csv", "text/csv"), ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/tab-separated-values", "text/tab-separated-values"), ("application/json", "application/json"),
-    ("text/html,application/xhtml+xml,*/*;q=0.8", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        ("text/csv", "text/csv"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/json"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "application/sparql-results+json"),
+    ],
+)
 def test_select_results_are_negotiated(client, accept, expected):
     response = client.get("/sparql", params={"query": calls_query()}, headers={"accept": accept})
     assert response.status_code == 200
@@ -78,12 +83,19 @@ def test_default_graph_uri_restricts_the_default_graph(client, built):
     assert 0 < int(only.json()["results"]["bindings"][0]["n"]["value"]) < everything
 
 
-@pytest.mark.parametrize("request_kwargs, status, fragment", [
-    ({"params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "syntax"),
-    ({"params": {}}, 400, "missing"),
-    ({"params": {"query": "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"}}, 400, "update"),
-    ({"params": {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, "headers": {"accept": "image/png"}}, 406, "offered"),
-])
+@pytest.mark.parametrize(
+    "request_kwargs, status, fragment",
+    [
+        ({"params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "syntax"),
+        ({"params": {}}, 400, "missing"),
+        ({"params": {"query": "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"}}, 400, "update"),
+        (
+            {"params": {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, "headers": {"accept": "image/png"}},
+            406,
+            "offered",
+        ),
+    ],
+)
 def test_bad_requests_get_a_clear_4xx(client, request_kwargs, status, fragment):
     response = client.get("/sparql", **request_kwargs)
     assert response.status_code == status
@@ -130,7 +142,9 @@ def test_lblod_uri_is_described_via_resource(client, store):
     uri = store.select("""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX besluit: <http://data.vlaanderen.be/ns/besluit#>
         SELECT ?u WHERE { ?u a besluit:Bestuurseenheid ; skos:prefLabel "Mechelen" ;
-          besluit:classificatie <http://data.vlaanderen.be/id/concept/BestuurseenheidClassificatieCode/5ab0e9b8a3b2ca7c5e000001> }""")[0]["u"]
+          besluit:classificatie <http://data.vlaanderen.be/id/concept/BestuurseenheidClassificatieCode/5ab0e9b8a3b2ca7c5e000001> }""")[
+        0
+    ]["u"]
     assert uri.startswith(MECHELEN)
     response = client.get(f"/resource?uri={quote(uri, safe='')}&format=ttl")
     assert response.status_code == 200 and "Mechelen" in response.text
@@ -151,18 +165,22 @@ def test_home_lists_the_graphs(client):
     assert overview["sparql"] == "/sparql" and len(overview["graphs"]) >= 5
 
 
-@pytest.mark.parametrize("accept, offered, expected", [
-    ("text/turtle;q=0.5, application/ld+json", ["text/turtle", "application/ld+json"], "application/ld+json"),
-    ("*/*", ["text/turtle", "application/ld+json"], "text/turtle"),
-    ("text/*;q=0.1, application/ld+json;q=0", ["application/ld+json", "text/turtle"], "text/turtle"),
-    ("application/xml", ["text/turtle"], None),
-    (None, ["text/turtle"], "text/turtle"),
-])
+@pytest.mark.parametrize(
+    "accept, offered, expected",
+    [
+        ("text/turtle;q=0.5, application/ld+json", ["text/turtle", "application/ld+json"], "application/ld+json"),
+        ("*/*", ["text/turtle", "application/ld+json"], "text/turtle"),
+        ("text/*;q=0.1, application/ld+json;q=0", ["application/ld+json", "text/turtle"], "text/turtle"),
+        ("application/xml", ["text/turtle"], None),
+        (None, ["text/turtle"], "text/turtle"),
+    ],
+)
 def test_accept_header_parsing(accept, offered, expected):
     assert choose(accept, offered) == expected
 
 
 # --- a real server and a real SPARQL client -------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -176,7 +194,9 @@ def test_sparqlwrapper_against_a_running_server(built):
 
     settings, store, _ = built
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -17,8 +17,16 @@ LIBRARY = REPO / "gzg_graph"
 WEB = REPO / "api"
 
 #: The library's parts, bottom-up. ``core`` are the top-level modules every part may use.
-CORE = {"gzg_graph", "gzg_graph.config", "gzg_graph.errors", "gzg_graph.formats", "gzg_graph.terms",
-        "gzg_graph.namespaces", "gzg_graph.uris", "gzg_graph.queries"}
+CORE = {
+    "gzg_graph",
+    "gzg_graph.config",
+    "gzg_graph.errors",
+    "gzg_graph.formats",
+    "gzg_graph.terms",
+    "gzg_graph.namespaces",
+    "gzg_graph.uris",
+    "gzg_graph.queries",
+}
 #: part -> the parts (besides the core and itself) it may import.
 ALLOWED = {
     "gzg_graph.store": set(),
@@ -52,7 +60,7 @@ def _imports(path: Path, module: str) -> list[tuple[int, str]]:
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = module.split(".")
-                base = base[:len(base) - node.level + (1 if is_package else 0)]
+                base = base[: len(base) - node.level + (1 if is_package else 0)]
                 target = ".".join(base + ([node.module] if node.module else []))
                 names = [f"{target}.{a.name}" for a in node.names] if not node.module else [target]
                 found += [(node.lineno, name) for name in names]
@@ -73,9 +81,12 @@ def _library_modules() -> list[tuple[Path, str]]:
 
 
 def test_the_library_never_imports_the_web_layer():
-    wrong = [f"{path.relative_to(REPO)}:{line} imports {name}"
-             for path, module in _library_modules() for line, name in _imports(path, module)
-             if name.split(".")[0] in HTTP_PACKAGES]
+    wrong = [
+        f"{path.relative_to(REPO)}:{line} imports {name}"
+        for path, module in _library_modules()
+        for line, name in _imports(path, module)
+        if name.split(".")[0] in HTTP_PACKAGES
+    ]
     assert wrong == []
 
 
@@ -91,21 +102,27 @@ def test_each_part_imports_only_the_parts_below_it(path, module):
         if own == "core" and target != "core" and name != "gzg_graph":
             wrong.append(f"{path.relative_to(REPO)}:{line} (core) imports {name}")
         elif own != "core" and target not in ("core", own) and "*" not in allowed and target not in allowed:
-            wrong.append(f"{path.relative_to(REPO)}:{line} ({own}) imports {name}; allowed: {sorted(allowed) or 'core'}")
+            wrong.append(
+                f"{path.relative_to(REPO)}:{line} ({own}) imports {name}; allowed: {sorted(allowed) or 'core'}"
+            )
     assert wrong == []
 
 
 def test_the_web_layer_uses_the_library_not_the_cli():
-    wrong = [f"{path.relative_to(REPO)}:{line} imports {name}"
-             for path in sorted(WEB.rglob("*.py"))
-             for line, name in _imports(path, _module_name(path, WEB, "gzg_api"))
-             if name.startswith(("gzg_graph.cli", "api."))]
+    wrong = [
+        f"{path.relative_to(REPO)}:{line} imports {name}"
+        for path in sorted(WEB.rglob("*.py"))
+        for line, name in _imports(path, _module_name(path, WEB, "gzg_api"))
+        if name.startswith(("gzg_graph.cli", "api."))
+    ]
     assert wrong == []
 
 
 def test_no_module_is_longer_than_a_newcomer_reads_at_once():
-    lengths = {str(p.relative_to(REPO)): len(p.read_text(encoding="utf-8").splitlines())
-               for p in [*LIBRARY.rglob("*.py"), *WEB.rglob("*.py")]}
+    lengths = {
+        str(p.relative_to(REPO)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in [*LIBRARY.rglob("*.py"), *WEB.rglob("*.py")]
+    }
     assert {name: n for name, n in lengths.items() if n >= MAX_LINES} == {}
 
 

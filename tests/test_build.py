@@ -19,6 +19,7 @@ GRAPH_NAMES = {"gzg", "lblod-bestuurseenheden", "loket-gzg", "refnis", "ontology
 
 # --- what the real graph holds ----------------------------------------------------------------
 
+
 def test_every_named_graph_is_built_and_described(built):
     _, store, result = built
     assert {name.rsplit("/", 1)[-1] for name in result.graphs} == GRAPH_NAMES
@@ -33,11 +34,15 @@ def test_the_build_report_shows_the_loket_quirks_as_warnings(built):
     """The build conforms, and its report names the Loket's period-text errors of calls 1 and 3 as Warnings."""
     report = built[2].report
     assert report is not None and report.conforms
-    warnings = {(r.source_shape.rsplit("#", 1)[-1], r.focus_node, r.value) for r in report.results
-                if r.severity == "Warning"}
+    warnings = {
+        (r.source_shape.rsplit("#", 1)[-1], r.focus_node, r.value) for r in report.results if r.severity == "Warning"
+    }
     series = "http://lblod.data.info/id/subsidy-measure-offer-series/"
-    assert ("Oproep-beschrijving-periode", series + "9a40c72c-4761-4cbd-8a85-96c30c3f829c",
-            "01/09/2021 — 31/09/2021") in warnings
+    assert (
+        "Oproep-beschrijving-periode",
+        series + "9a40c72c-4761-4cbd-8a85-96c30c3f829c",
+        "01/09/2021 — 31/09/2021",
+    ) in warnings
     assert ("Oproep-starttijd", series + "4cebd644-d172-4bea-a38a-fc1f4449946e") in {w[:2] for w in warnings}
     assert "20/09/2021 — 12/11/2021" in report.text("nl") and "20/09/2021 — 12/11/2021" in report.text("en")
 
@@ -59,8 +64,12 @@ def test_call_one_published_leverage_figures(store):
 
     [row] = store.select(queries.load("call-leverage-published"))
     assert row["number"] == "1"
-    assert (int(row["subsidisedProjects"]), int(row["uniqueInitiators"]), float(row["averageConsortiumSize"]),
-            int(row["largestConsortium"])) == (11, 46, 6.5, 16)
+    assert (
+        int(row["subsidisedProjects"]),
+        int(row["uniqueInitiators"]),
+        float(row["averageConsortiumSize"]),
+        int(row["largestConsortium"]),
+    ) == (11, 46, 6.5, 16)
     assert (int(row["submittedApplications"]), int(row["uniqueApplicants"])) == (28, 109)
 
 
@@ -84,6 +93,7 @@ def test_minted_uris_follow_the_configured_base(tmp_path: Path):
 
 # --- broken sources: a clear error, file and line, the store exactly as before ----------------------
 
+
 @pytest.fixture()
 def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
@@ -94,8 +104,10 @@ def data_copy(tmp_path: Path) -> Path:
 @pytest.fixture()
 def filled_store(tmp_path: Path) -> tuple[EmbeddedStore, bytes, str]:
     store = EmbeddedStore(tmp_path / "store")
-    store.replace_graphs({"http://example.org/previous": b'<http://example.org/a> <http://example.org/p> "previous" .\n'},
-                         drop_others=True)
+    store.replace_graphs(
+        {"http://example.org/previous": b'<http://example.org/a> <http://example.org/p> "previous" .\n'},
+        drop_others=True,
+    )
     return store, store.export(RdfFormat.NQUADS), store.generation
 
 
@@ -116,7 +128,11 @@ BROKEN = {
     "bad role": ("participations.csv", "burgerloket,Nijlen,hoofdaannemer,,https://example.org/x", "role"),
     "unknown municipality": ("participations.csv", "burgerloket,Atlantis,partner,,https://example.org/x", "Atlantis"),
     "bad amount": ("projects.csv", "nieuw,Nieuw project,1,,,veel,,,,,,,,https://example.org/x", "amount"),
-    "malformed turtle": ("concepts.ttl", "<id/concept/x> a <http://www.w3.org/2004/02/skos/core#Concept> <id/concept/y> .", None),
+    "malformed turtle": (
+        "concepts.ttl",
+        "<id/concept/x> a <http://www.w3.org/2004/02/skos/core#Concept> <id/concept/y> .",
+        None,
+    ),
 }
 
 

@@ -63,10 +63,16 @@ def test_missing_query_file_fails_with_one_line(built):
     assert result.returncode != 0 and len(error_lines(result)) == 1
 
 
-@pytest.mark.parametrize("fmt, parser, is_dataset", [
-    ("nq", "nquads", True), ("trig", "trig", True), ("jsonld", "json-ld", True),
-    ("ttl", "turtle", False), ("nt", "nt", False),
-])
+@pytest.mark.parametrize(
+    "fmt, parser, is_dataset",
+    [
+        ("nq", "nquads", True),
+        ("trig", "trig", True),
+        ("jsonld", "json-ld", True),
+        ("ttl", "turtle", False),
+        ("nt", "nt", False),
+    ],
+)
 def test_export_round_trips(built, tmp_path: Path, fmt: str, parser: str, is_dataset: bool):
     target = tmp_path / f"graph.{fmt}"
     result = gzg("export", "--format", fmt, "--output", str(target), "--store-dir", str(built[0].store_dir))

@@ -67,8 +67,11 @@ def full_report(base: Graph, added: Graph, removed: Graph, shapes: Graph) -> Val
 def violations(report: ValidationReport) -> set[tuple]:
     """What a steward reads in a report: which node breaks which constraint, where, with which value (numbers
     by value: the store writes 35000000.0 as 35000000)."""
-    return {(r.focus_node, r.source_shape, r.result_path, r.constraint, number_or_text(r.value))
-            for r in report.results if r.severity == "Violation"}
+    return {
+        (r.focus_node, r.source_shape, r.result_path, r.constraint, number_or_text(r.value))
+        for r in report.results
+        if r.severity == "Violation"
+    }
 
 
 def number_or_text(value: str | None):
@@ -114,9 +117,18 @@ def mutations(draw, base: Graph) -> tuple[Graph, Graph]:
     """Remove a few base triples and add a few re-pointed copies: plausible edits, right and wrong."""
     triples = sorted(base, key=lambda t: tuple(map(str, t)))
     nodes = sorted({s for s, _, _ in triples if isinstance(s, URIRef)})
-    literals = [Literal("2021-01-01", datatype=XSD.date), Literal("2020-01-01T00:00:00", datatype=XSD.dateTime),
-                Literal("999999999", datatype=XSD.decimal), Literal("1", datatype=XSD.decimal), Literal("tekst", lang="nl"),
-                Literal("12345"), Literal("0207451227"), Literal("0207451228"), Literal(3), Literal("USD")]
+    literals = [
+        Literal("2021-01-01", datatype=XSD.date),
+        Literal("2020-01-01T00:00:00", datatype=XSD.dateTime),
+        Literal("999999999", datatype=XSD.decimal),
+        Literal("1", datatype=XSD.decimal),
+        Literal("tekst", lang="nl"),
+        Literal("12345"),
+        Literal("0207451227"),
+        Literal("0207451228"),
+        Literal(3),
+        Literal("USD"),
+    ]
     removed, added = Graph(), Graph()
     for triple in draw(st.lists(st.sampled_from(triples), max_size=3, unique=True)):
         removed.add(triple)
@@ -137,7 +149,8 @@ def test_incremental_agrees_on_generated_mutations(base, base_store, shapes):
         for state in (base, base_store):
             report = validate_change(added, removed, state, shapes)
             assert report.conforms == expected.conforms and violations(report) <= violations(expected), (
-                f"added:\n{added.serialize(format='nt')}\nremoved:\n{removed.serialize(format='nt')}")
+                f"added:\n{added.serialize(format='nt')}\nremoved:\n{removed.serialize(format='nt')}"
+            )
 
     check()
 
@@ -186,8 +199,9 @@ def test_every_predicate_a_sparql_query_reads_is_visible_to_deep_predicates(shap
 
     from gzg_graph.validation.shapes import deep_predicates
 
-    prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
-                for d in shapes.objects(None, SH.declare)}
+    prefixes = {
+        str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace)) for d in shapes.objects(None, SH.declare)
+    }
     deep = deep_predicates(shapes)
 
     def walk(node, patterns: list, bindings: dict) -> None:

@@ -63,8 +63,11 @@ def store(graph) -> pyoxigraph.Store:
     """The LBLOD and REFNIS graphs as named graphs, queried as their union (as the real store is)."""
     store = pyoxigraph.Store()
     for name, g in (("lblod-bestuurseenheden", graph), ("refnis", lblod.refnis_graph(DATA))):
-        store.load(g.serialize(format="nt"), format=pyoxigraph.RdfFormat.N_TRIPLES,
-                   to_graph=pyoxigraph.NamedNode(URIS.graph(name)))
+        store.load(
+            g.serialize(format="nt"),
+            format=pyoxigraph.RdfFormat.N_TRIPLES,
+            to_graph=pyoxigraph.NamedNode(URIS.graph(name)),
+        )
     return store
 
 
@@ -132,7 +135,8 @@ def test_the_13_ocmw_mergers_of_2025(store):
     rows = [r for r in select(store, queries.load("mergers-2025")) if r["classification"] == "OCMW"]
     assert {r["nis2025"] for r in rows} == set(MERGERS_2025)
     assert {(r["nis2025"], r["predecessorNis2019"]) for r in rows} == {
-        (new, old) for new, (_, olds) in MERGERS_2025.items() for old in olds}
+        (new, old) for new, (_, olds) in MERGERS_2025.items() for old in olds
+    }
 
 
 def test_mergers_reconstructible_from_derived_from(units):
@@ -202,7 +206,9 @@ def test_unit_follows_the_model(graph, units):
     kbo = URIS.id("identificator", f"kbo-{row['kbo']}")
     assert (unit, ADMS.identifier, kbo) in graph and graph.value(kbo, SKOS.notation) == Literal("KBO nummer")
     structured = graph.value(kbo, GENERIEK.gestructureerdeIdentificator)
-    assert isinstance(structured, URIRef) and graph.value(structured, GENERIEK.lokaleIdentificator) == Literal(row["kbo"])
+    assert isinstance(structured, URIRef) and graph.value(structured, GENERIEK.lokaleIdentificator) == Literal(
+        row["kbo"]
+    )
     assert (unit, ORG.subOrganizationOf, URIRef(row["province_uri"])) in graph
     assert {str(p) for p in graph.objects(unit, PROV.wasDerivedFrom)} == set(row["derived_from"].split())
     names = {str(graph.value(b, SKOS.prefLabel)): b for b in graph.objects(unit, URIS.ns.benaming)}
@@ -232,8 +238,10 @@ def test_loket_date_texts_are_kept_verbatim():
     """The Loket's period texts with known errors stay as published (shapes/README.md reports them as Warnings)."""
     loket = lblod.loket_graph(DATA)
     series = "http://lblod.data.info/id/subsidy-measure-offer-series/"
-    call_1, call_3 = URIRef(series + "9a40c72c-4761-4cbd-8a85-96c30c3f829c"), URIRef(series + "4cebd644-"
-                                                                                     "d172-4bea-a38a-fc1f4449946e")
+    call_1, call_3 = (
+        URIRef(series + "9a40c72c-4761-4cbd-8a85-96c30c3f829c"),
+        URIRef(series + "4cebd644-d172-4bea-a38a-fc1f4449946e"),
+    )
     assert set(loket.objects(call_1, DCTERMS.description)) == {Literal("01/09/2021 — 31/09/2021", lang="nl")}
     assert set(loket.objects(call_3, M8G.startTime)) == {Literal("22/11/2021 — 18/02/2022", lang="nl")}
 
@@ -246,22 +254,27 @@ def test_data_files_are_small():
 
 
 HEADER = ",".join(lblod_sources.COLUMNS)
-GOOD = (f"http://data.lblod.info/id/bestuurseenheden/x1,Gent,Gemeente,{GEMEENTE},0207451227,OVO002067,Oost-Vlaanderen,,"
-        "http://data.lblod.info/id/werkingsgebieden/w1,Gent,44021,44021,,,,refnis2019.ttl")
+GOOD = (
+    f"http://data.lblod.info/id/bestuurseenheden/x1,Gent,Gemeente,{GEMEENTE},0207451227,OVO002067,Oost-Vlaanderen,,"
+    "http://data.lblod.info/id/werkingsgebieden/w1,Gent,44021,44021,,,,refnis2019.ttl"
+)
 
 
 OTHER = GOOD.replace("/x1,", "/x2,")
 
 
-@pytest.mark.parametrize("bad_row, message", [
-    (OTHER.replace("44021,44021", "4402,44021"), "nis_2019 '4402' is not a NIS code"),
-    (OTHER.replace("0207451227", "207451227"), "kbo '207451227' is not a KBO number"),
-    (OTHER.replace(",,,,refnis2019.ttl", ",2025-02-30,,,refnis2019.ttl"), "active_from '2025-02-30' is not a date"),
-    (OTHER.replace(",,,,refnis2019.ttl", ",2025-01-01,2024-12-31,,refnis2019.ttl"), "is after active_until"),
-    (OTHER.replace("refnis2019.ttl", "somewhere.ttl"), "unknown source 'somewhere.ttl'"),
-    (OTHER.replace("/x2,", "/x1,"), "duplicate uri"),
-    (OTHER + ",extra", "17 cells but the header has 16 columns"),
-])
+@pytest.mark.parametrize(
+    "bad_row, message",
+    [
+        (OTHER.replace("44021,44021", "4402,44021"), "nis_2019 '4402' is not a NIS code"),
+        (OTHER.replace("0207451227", "207451227"), "kbo '207451227' is not a KBO number"),
+        (OTHER.replace(",,,,refnis2019.ttl", ",2025-02-30,,,refnis2019.ttl"), "active_from '2025-02-30' is not a date"),
+        (OTHER.replace(",,,,refnis2019.ttl", ",2025-01-01,2024-12-31,,refnis2019.ttl"), "is after active_until"),
+        (OTHER.replace("refnis2019.ttl", "somewhere.ttl"), "unknown source 'somewhere.ttl'"),
+        (OTHER.replace("/x2,", "/x1,"), "duplicate uri"),
+        (OTHER + ",extra", "17 cells but the header has 16 columns"),
+    ],
+)
 def test_malformed_csv_row_names_file_and_line(tmp_path, bad_row, message):
     path = tmp_path / "local-governments.csv"
     path.write_text("\n".join([HEADER, GOOD.replace("/x1,", "/x0,"), GOOD, bad_row]) + "\n", encoding="utf-8")
@@ -305,11 +318,14 @@ def test_name_history_of_an_unknown_unit(data_copy):
     assert caught.value.line == lines
 
 
-@pytest.mark.parametrize("name, load", [
-    (lblod_sources.CHANGE_EVENTS, lambda d: lblod.local_governments_graph(d, URIS)),
-    (lblod.REFNIS, lblod.refnis_graph),
-    (lblod.LOKET, lblod.loket_graph),
-])
+@pytest.mark.parametrize(
+    "name, load",
+    [
+        (lblod_sources.CHANGE_EVENTS, lambda d: lblod.local_governments_graph(d, URIS)),
+        (lblod.REFNIS, lblod.refnis_graph),
+        (lblod.LOKET, lblod.loket_graph),
+    ],
+)
 def test_malformed_turtle_names_file_and_line(data_copy, name, load):
     path = data_copy / "lblod" / name
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -329,8 +345,12 @@ def test_derivation_reproduces_data_lblod(tmp_path):
     if not (SHARED / "lblod").is_dir():
         pytest.skip("../shared is not beside the clone")
     script = REPO / "scripts" / "derive_lblod_data.py"
-    subprocess.run([sys.executable, str(script), "--shared", str(SHARED), "--out", str(tmp_path)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, str(script), "--shared", str(SHARED), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     produced = sorted(p.name for p in tmp_path.iterdir())
     assert produced == sorted(p.name for p in LBLOD.iterdir() if p.name != "SOURCES.md")
     for name in produced:

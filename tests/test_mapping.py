@@ -46,8 +46,10 @@ EXPECTED_CALLS = {
 
 def loket_turtle() -> bytes:
     """The Loket's GZG Turtle: data/lblod/ in the repository, else the shared reference copy."""
-    for path in (DATA / "lblod" / "gzg-subsidiemaatregel-loket.ttl",
-                 REPO.parent / "shared" / "lblod" / "gzg-subsidiemaatregel-loket.ttl"):
+    for path in (
+        DATA / "lblod" / "gzg-subsidiemaatregel-loket.ttl",
+        REPO.parent / "shared" / "lblod" / "gzg-subsidiemaatregel-loket.ttl",
+    ):
         if path.is_file():
             return path.read_bytes()
     pytest.skip("the Loket Turtle file is not available")
@@ -60,10 +62,14 @@ def fixture_index() -> OrganisationIndex:
 def store_with(graph: Graph) -> pyoxigraph.Store:
     """A pyoxigraph store with the own graph and the Loket graph as two named graphs, as the build has them."""
     store = pyoxigraph.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES,
-               to_graph=pyoxigraph.NamedNode(str(URIS.graph("gzg"))))
-    store.load(loket_turtle(), format=pyoxigraph.RdfFormat.TURTLE,
-               to_graph=pyoxigraph.NamedNode(str(URIS.graph("loket-gzg"))))
+    store.load(
+        graph.serialize(format="nt", encoding="utf-8"),
+        format=pyoxigraph.RdfFormat.N_TRIPLES,
+        to_graph=pyoxigraph.NamedNode(str(URIS.graph("gzg"))),
+    )
+    store.load(
+        loket_turtle(), format=pyoxigraph.RdfFormat.TURTLE, to_graph=pyoxigraph.NamedNode(str(URIS.graph("loket-gzg")))
+    )
     return store
 
 
@@ -86,6 +92,7 @@ def store(graph) -> pyoxigraph.Store:
 
 # -- shape of the graph ------------------------------------------------------------------------------------------
 
+
 def test_no_blank_nodes_and_minted_uris_under_the_base(graph):
     assert not [t for t in graph if any(isinstance(term, BNode) for term in t)]
     other = UriPolicy("https://example.org/gzg")
@@ -97,9 +104,17 @@ def test_no_blank_nodes_and_minted_uris_under_the_base(graph):
 
 
 def test_every_described_resource_has_a_source(graph):
-    kinds = (SKOS.Concept, GZG.Bouwsteen, M8G.Criterion, M8G.Event, GZG.Kerncijfers, M8G.Participation,
-             URIRef("http://data.vlaanderen.be/ns/subsidie#SubsidiemaatregelConsumptie"),
-             LBLOD_SUBSIDIE.SubsidiemaatregelAanbodReeks, URIRef("http://www.w3.org/ns/org#Organization"))
+    kinds = (
+        SKOS.Concept,
+        GZG.Bouwsteen,
+        M8G.Criterion,
+        M8G.Event,
+        GZG.Kerncijfers,
+        M8G.Participation,
+        URIRef("http://data.vlaanderen.be/ns/subsidie#SubsidiemaatregelConsumptie"),
+        LBLOD_SUBSIDIE.SubsidiemaatregelAanbodReeks,
+        URIRef("http://www.w3.org/ns/org#Organization"),
+    )
     for kind in kinds:
         for node in graph.subjects(RDF.type, kind):
             assert graph.value(node, DCTERMS.source) is not None, f"{node} ({kind}) has no dct:source"
@@ -116,21 +131,31 @@ def test_programme(graph):
 
 
 def test_ten_principles_in_order(graph):
-    rows = graph.query("""
+    rows = graph.query(
+        """
         SELECT ?n ?label WHERE { ?m gzg:leidendPrincipe ?p . ?p skos:notation ?n ; skos:prefLabel ?label .
                                  FILTER (lang(?label) = "nl") } ORDER BY ?n""",
-                       initNs={"gzg": GZG, "skos": SKOS})
+        initNs={"gzg": GZG, "skos": SKOS},
+    )
     assert [(int(n), str(label)) for n, label in rows] == [
-        (1, "Burger centraal"), (2, "Maximaal digitaal"), (3, "Laagdrempelig/inclusief"),
-        (4, "Proactief & gepersonaliseerd"), (5, "Gebruiksvriendelijk"), (6, "Werkplekonafhankelijk"),
-        (7, "Hergebruik van gegevens"), (8, "Maximaal geoptimaliseerd/vereenvoudigd"), (9, "Datagedreven"),
-        (10, "Digitale democratie is een evidentie")]
+        (1, "Burger centraal"),
+        (2, "Maximaal digitaal"),
+        (3, "Laagdrempelig/inclusief"),
+        (4, "Proactief & gepersonaliseerd"),
+        (5, "Gebruiksvriendelijk"),
+        (6, "Werkplekonafhankelijk"),
+        (7, "Hergebruik van gegevens"),
+        (8, "Maximaal geoptimaliseerd/vereenvoudigd"),
+        (9, "Datagedreven"),
+        (10, "Digitale democratie is een evidentie"),
+    ]
 
 
 def test_concepts(graph):
     penhouder = URIS.concept("consortiumrol", "penhouder")
-    assert graph.value(penhouder, SKOS.closeMatch) == \
-        URIRef("http://lblod.data.gift/concepts/d8b8f3d1-7574-4baf-94df-188a7bd84a3a")
+    assert graph.value(penhouder, SKOS.closeMatch) == URIRef(
+        "http://lblod.data.gift/concepts/d8b8f3d1-7574-4baf-94df-188a7bd84a3a"
+    )
     themes = set(graph.subjects(SKOS.inScheme, URIS.concept_scheme("thema")))
     assert {str(t).rsplit("/", 1)[1][:8] for t in themes} == {"446ac005", "6eca0908", "9fb0732f"}
     for concept in graph.subjects(RDF.type, SKOS.Concept):
@@ -140,19 +165,30 @@ def test_concepts(graph):
 
 
 def test_support_sessions_of_call_1(graph):
-    sessions = {str(graph.value(s, DCTERMS.title)): graph.value(s, GZG.datum)
-                for s in graph.subjects(RDF.type, GZG.Ondersteuningssessie)}
-    assert sessions == {"Infosessie oproep 1": Literal("2021-09-22", datatype=rdflib.XSD.date),
-                        "Mini-opleiding templates": Literal("2021-10-07", datatype=rdflib.XSD.date),
-                        "Opleiding bouwstenen en standaarden": None, "Check-ins": None}
+    sessions = {
+        str(graph.value(s, DCTERMS.title)): graph.value(s, GZG.datum)
+        for s in graph.subjects(RDF.type, GZG.Ondersteuningssessie)
+    }
+    assert sessions == {
+        "Infosessie oproep 1": Literal("2021-09-22", datatype=rdflib.XSD.date),
+        "Mini-opleiding templates": Literal("2021-10-07", datatype=rdflib.XSD.date),
+        "Opleiding bouwstenen en standaarden": None,
+        "Check-ins": None,
+    }
 
 
 def test_partner_with_kbo_identifier(graph):
     node = URIS.id("organisatie", "agentschap-informatie-vlaanderen")
-    rows = graph.query("""SELECT ?kbo WHERE { ?o adms:identifier ?i . ?i skos:notation "KBO nummer" ;
+    rows = graph.query(
+        """SELECT ?kbo WHERE { ?o adms:identifier ?i . ?i skos:notation "KBO nummer" ;
                           generiek:gestructureerdeIdentificator/generiek:lokaleIdentificator ?kbo }""",
-                       initNs={"adms": "http://www.w3.org/ns/adms#", "skos": SKOS,
-                               "generiek": "https://data.vlaanderen.be/ns/generiek#"}, initBindings={"o": node})
+        initNs={
+            "adms": "http://www.w3.org/ns/adms#",
+            "skos": SKOS,
+            "generiek": "https://data.vlaanderen.be/ns/generiek#",
+        },
+        initBindings={"o": node},
+    )
     assert [str(r.kbo) for r in rows] == ["0316380841"]
 
 
@@ -165,8 +201,12 @@ def test_partner_labels_with_the_source_of_the_seed_wording(graph):
     kenniscentrum = URIS.id("organisatie", "kenniscentrum-steden-en-gemeenten")
     assert graph.value(kenniscentrum, SKOS.prefLabel) == Literal("Kenniscentrum Steden en Gemeenten")
     assert set(graph.objects(kenniscentrum, DCTERMS.source)) == {seed}
-    assert {p for p, _ in graph.predicate_objects(kenniscentrum)} == {RDF.type, SKOS.prefLabel, DCTERMS.source,
-                                                                      rdflib.namespace.ORG.classification}
+    assert {p for p, _ in graph.predicate_objects(kenniscentrum)} == {
+        RDF.type,
+        SKOS.prefLabel,
+        DCTERMS.source,
+        rdflib.namespace.ORG.classification,
+    }
     assert (URIS.id("organisatie", "kenniscentrum-vlaamse-steden"), None, None) not in graph
 
 
@@ -179,6 +219,7 @@ def test_seed_document_names_no_author(graph):
 
 
 # -- the shipped queries on the real data -----------------------------------------------------------------------
+
 
 def test_calls_query_returns_the_seven_calls(store):
     rows = select(store, "calls")
@@ -194,8 +235,12 @@ def test_calls_query_returns_the_seven_calls(store):
 def test_published_leverage_of_call_1(store):
     (row,) = select(store, "call-leverage-published")
     assert row["number"] == "1"
-    assert (int(row["subsidisedProjects"]), int(row["uniqueInitiators"]), Decimal(row["averageConsortiumSize"]),
-            int(row["largestConsortium"])) == (11, 46, Decimal("6.5"), 16)
+    assert (
+        int(row["subsidisedProjects"]),
+        int(row["uniqueInitiators"]),
+        Decimal(row["averageConsortiumSize"]),
+        int(row["largestConsortium"]),
+    ) == (11, 46, Decimal("6.5"), 16)
     assert (int(row["submittedApplications"]), int(row["uniqueApplicants"])) == (28, 109)
     assert row["sources"] == str(URIS.id("document", "hefboomeffect-oproep-1"))
 
@@ -216,8 +261,11 @@ def test_projects_query_tells_known_participants_from_the_published_reach(store)
     """The participations the graph knows are counted apart from the published figure, never mixed with it."""
     projects = {r["title"]: r for r in select(store, "projects")}
     burgerloket = projects["Burgerloket"]
-    assert (burgerloket["knownConsortiumMembers"], burgerloket["knownParticipants"],
-            burgerloket["publishedMunicipalitiesUsingResult"]) == ("2", "9", "38")
+    assert (
+        burgerloket["knownConsortiumMembers"],
+        burgerloket["knownParticipants"],
+        burgerloket["publishedMunicipalitiesUsingResult"],
+    ) == ("2", "9", "38")
     aalter = projects["Slimme raadpleegomgeving in de broekzak van de burger"]
     assert (aalter["knownConsortiumMembers"], aalter["knownParticipants"]) == ("1", "1")
     assert "publishedMunicipalitiesUsingResult" not in aalter
@@ -226,8 +274,10 @@ def test_projects_query_tells_known_participants_from_the_published_reach(store)
 
 def test_burgerloket_reach_is_a_sourced_figure(graph):
     project = URIS.id("project", "burgerloket")
-    source = URIRef("https://www.vlaanderen.be/digitaal-vlaanderen/nieuwsberichten/"
-                    "38-gemeenten-sturen-digitale-kiesbrief-via-mijn-burgerprofiel")
+    source = URIRef(
+        "https://www.vlaanderen.be/digitaal-vlaanderen/nieuwsberichten/"
+        "38-gemeenten-sturen-digitale-kiesbrief-via-mijn-burgerprofiel"
+    )
     assert list(graph.objects(project, GZG.aantalGebruikendeGemeenten)) == [Literal(38, datatype=rdflib.XSD.integer)]
     assert source in set(graph.objects(project, DCTERMS.source))
     # a figure about the project, not about its call or its participations
@@ -237,8 +287,7 @@ def test_burgerloket_reach_is_a_sourced_figure(graph):
 def test_burgerloket_consortium(graph):
     project = URIS.id("project", "burgerloket")
     assert list(graph.objects(project, LBLOD_SUBSIDIE.collaborator)) == [URIRef(NIJLEN)]
-    roles = {str(graph.value(p, M8G.role)).rsplit("/", 1)[1]
-             for p in graph.objects(project, M8G.hasParticipation)}
+    roles = {str(graph.value(p, M8G.role)).rsplit("/", 1)[1] for p in graph.objects(project, M8G.hasParticipation)}
     assert roles == {"penhouder", "partner", "ondersteunende-partner"}
     dav = URIS.id("deelname", "burgerloket--dav")
     assert (URIS.id("organisatie", "dav"), M8G.playsRole, dav) in graph
@@ -265,6 +314,7 @@ def test_query_files_are_documented():
 
 # -- the synthetic complete call -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def complete_call(tmp_path_factory) -> pyoxigraph.Store:
     """data/ with projects and participations replaced by the synthetic call of tests/fixtures/complete-call."""
@@ -278,8 +328,11 @@ def test_leverage_recomputed_for_the_complete_call(complete_call):
     rows = {int(r["number"]): r for r in select(complete_call, "call-leverage")}
     assert set(rows) == {2, 4}
     call_2 = rows[2]
-    assert (int(call_2["subsidisedProjects"]), int(call_2["uniqueInitiators"]),
-            int(call_2["largestConsortium"])) == (3, 7, 5)
+    assert (int(call_2["subsidisedProjects"]), int(call_2["uniqueInitiators"]), int(call_2["largestConsortium"])) == (
+        3,
+        7,
+        5,
+    )
     assert round(Decimal(call_2["averageConsortiumSize"]), 2) == Decimal("3.33")
     call_4 = rows[4]
     assert (call_4["subsidisedProjects"], call_4["uniqueInitiators"], call_4["largestConsortium"]) == ("1", "1", "1")
@@ -297,6 +350,7 @@ def test_complete_call_project_details(complete_call):
 
 # -- broken participations -----------------------------------------------------------------------------------------
 
+
 def add_participation(data_dir: Path, row: str) -> int:
     path = data_dir / "participations.csv"
     with path.open("a", encoding="utf-8") as f:
@@ -312,26 +366,30 @@ def expect_participation_error(data_dir: Path, line: int, match: str) -> None:
     assert f"participations.csv:{line}:" in str(caught.value)
 
 
-def test_unknown_municipality(own_data_copy):
-    line = add_participation(own_data_copy, "burgerloket,Gemeente Mechlen,partner,,https://example.org")
-    expect_participation_error(own_data_copy, line, "'Gemeente Mechlen'.*did you mean 'Mechelen'")
+#: A participation row a steward might write, and what the error must say (the row is appended to the file).
+WRONG_PARTICIPATIONS = {
+    "unknown municipality, with a suggestion": (
+        "burgerloket,Gemeente Mechlen,partner,,https://example.org",
+        "'Gemeente Mechlen'.*did you mean 'Mechelen'",
+    ),
+    "ambiguous name": (
+        "burgerloket,Synthetisch Dubbeldorp,partner,,https://example.org",
+        "matches 2 local governments",
+    ),
+    "partner organisation as consortium partner": (
+        "slimme-raadpleegomgeving,vvsg,partner,,https://example.org",
+        "use 'ondersteunende-partner'",
+    ),
+    "a second penhouder": ("burgerloket,Geel,penhouder,,https://example.org", "already has a penhouder"),
+    "the same organisation twice (by KBO)": (
+        "burgerloket,0207.499.430,partner,,https://example.org",
+        "Mechelen already takes part in project 'burgerloket'",
+    ),
+}
 
 
-def test_ambiguous_name(own_data_copy):
-    line = add_participation(own_data_copy, "burgerloket,Synthetisch Dubbeldorp,partner,,https://example.org")
-    expect_participation_error(own_data_copy, line, "matches 2 local governments")
-
-
-def test_partner_organisation_cannot_be_consortium_partner(own_data_copy):
-    line = add_participation(own_data_copy, "slimme-raadpleegomgeving,vvsg,partner,,https://example.org")
-    expect_participation_error(own_data_copy, line, "use 'ondersteunende-partner'")
-
-
-def test_one_penhouder_per_project(own_data_copy):
-    line = add_participation(own_data_copy, "burgerloket,Geel,penhouder,,https://example.org")
-    expect_participation_error(own_data_copy, line, "already has a penhouder")
-
-
-def test_same_organisation_twice(own_data_copy):
-    line = add_participation(own_data_copy, "burgerloket,0207.499.430,partner,,https://example.org")
-    expect_participation_error(own_data_copy, line, "Mechelen already takes part in project 'burgerloket'")
+@pytest.mark.parametrize("case", WRONG_PARTICIPATIONS)
+def test_a_wrong_participation_is_refused_at_its_line(case, own_data_copy):
+    row, match = WRONG_PARTICIPATIONS[case]
+    line = add_participation(own_data_copy, row)
+    expect_participation_error(own_data_copy, line, match)

@@ -30,17 +30,22 @@ def onto() -> Graph:
 
 def gzg_terms(graph: Graph) -> set[URIRef]:
     """Every gzg: IRI the ontology declares (as a class or a property)."""
-    return {s for t in TERM_TYPES for s in graph.subjects(RDF.type, t)
-            if isinstance(s, URIRef) and str(s).startswith(str(GZG))}
+    return {
+        s
+        for t in TERM_TYPES
+        for s in graph.subjects(RDF.type, t)
+        if isinstance(s, URIRef) and str(s).startswith(str(GZG))
+    }
 
 
 def local(term: URIRef) -> str:
-    return str(term)[len(str(GZG)):]
+    return str(term)[len(str(GZG)) :]
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Documentation and alignment
 # --------------------------------------------------------------------------------------------------------------
+
 
 def test_ontology_header(onto):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in onto
@@ -60,8 +65,7 @@ def test_the_vocabulary_is_not_empty(onto):
 def test_every_gzg_iri_used_is_declared(onto):
     """No typo'd gzg: term anywhere in the file (subject, predicate or object)."""
     declared = gzg_terms(onto)
-    used = {node for triple in onto for node in triple
-            if isinstance(node, URIRef) and str(node).startswith(str(GZG))}
+    used = {node for triple in onto for node in triple if isinstance(node, URIRef) and str(node).startswith(str(GZG))}
     assert used - declared == set()
 
 
@@ -70,8 +74,12 @@ def test_every_term_has_a_label_and_a_definition(onto, lang):
     missing = []
     for term in sorted(gzg_terms(onto)):
         labels = [o for o in onto.objects(term, RDFS.label) if isinstance(o, Literal) and o.language == lang]
-        definitions = [o for p in (RDFS.comment, SKOS.definition) for o in onto.objects(term, p)
-                       if isinstance(o, Literal) and o.language == lang]
+        definitions = [
+            o
+            for p in (RDFS.comment, SKOS.definition)
+            for o in onto.objects(term, p)
+            if isinstance(o, Literal) and o.language == lang
+        ]
         if len(labels) != 1 or not definitions or not all(str(d).strip() for d in definitions):
             missing.append(local(term))
     assert missing == [], f"terms without exactly one rdfs:label@{lang} and a definition@{lang}: {missing}"
@@ -95,8 +103,9 @@ def test_properties_have_domain_and_range(onto):
     missing = []
     for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
         for prop in onto.subjects(RDF.type, kind):
-            if str(prop).startswith(str(GZG)) and (onto.value(prop, RDFS.domain) is None
-                                                   or onto.value(prop, RDFS.range) is None):
+            if str(prop).startswith(str(GZG)) and (
+                onto.value(prop, RDFS.domain) is None or onto.value(prop, RDFS.range) is None
+            ):
                 missing.append(local(prop))
     assert missing == []
 
@@ -110,7 +119,9 @@ def test_every_gzg_term_in_the_model_documentation_is_defined(onto):
 
 
 def test_the_four_classes_are_pairwise_disjoint(onto):
-    groups = [list(onto.items(onto.value(node, OWL.members))) for node in onto.subjects(RDF.type, OWL.AllDisjointClasses)]
+    groups = [
+        list(onto.items(onto.value(node, OWL.members))) for node in onto.subjects(RDF.type, OWL.AllDisjointClasses)
+    ]
     wanted = {GZG.Bouwsteen, GZG.Benaming, GZG.Kerncijfers, GZG.Ondersteuningssessie}
     assert any(set(group) == wanted for group in groups)
 
@@ -120,8 +131,9 @@ def test_the_four_classes_are_pairwise_disjoint(onto):
 # --------------------------------------------------------------------------------------------------------------
 
 owlready2 = pytest.importorskip("owlready2")
-needs_java = pytest.mark.skipif(shutil.which("java") is None and not Path(str(owlready2.JAVA_EXE)).exists(),
-                                reason="HermiT needs a Java runtime")
+needs_java = pytest.mark.skipif(
+    shutil.which("java") is None and not Path(str(owlready2.JAVA_EXE)).exists(), reason="HermiT needs a Java runtime"
+)
 
 
 def reason(graph: Graph) -> None:
@@ -133,8 +145,7 @@ def reason(graph: Graph) -> None:
     world = owlready2.World()
     data = graph.serialize(format="nt", encoding="utf-8")
     world.get_ontology(str(ONTOLOGY_IRI)).load(fileobj=io.BytesIO(data), format="ntriples")
-    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
-                                   ignore_unsupported_datatypes=True)
+    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True)
 
 
 @needs_java
@@ -142,32 +153,33 @@ def test_hermit_finds_the_ontology_consistent(onto):
     reason(onto)
 
 
-@needs_java
-def test_hermit_rejects_an_individual_in_two_disjoint_classes(onto):
-    """Proof that the consistency check can fail: the gzg classes are pairwise disjoint."""
-    broken = Graph()
-    for triple in onto:
-        broken.add(triple)
-    thing = URIRef(BASE + "id/test/both-a-name-and-a-building-block")
-    broken.add((thing, RDF.type, OWL.NamedIndividual))
-    broken.add((thing, RDF.type, GZG.Bouwsteen))
-    broken.add((thing, RDF.type, GZG.Benaming))
-    with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
-        reason(broken)
+#: Statements the ontology must reject: proof that the consistency check can fail.
+_THING, _CALL, _SESSION = (
+    URIRef(BASE + f"id/test/{n}") for n in ("both-a-name-and-a-building-block", "call", "session")
+)
+INCONSISTENT = {
+    # the gzg classes are pairwise disjoint
+    "an individual in two disjoint classes": [
+        (_THING, RDF.type, OWL.NamedIndividual),
+        (_THING, RDF.type, GZG.Bouwsteen),
+        (_THING, RDF.type, GZG.Benaming),
+    ],
+    # disjointness also holds through the class hierarchy: gzg:kerncijfers' range is gzg:Kerncijfers
+    "a key figure that is also a support session": [
+        (_CALL, RDF.type, OWL.NamedIndividual),
+        (_SESSION, RDF.type, OWL.NamedIndividual),
+        (_SESSION, RDF.type, GZG.Ondersteuningssessie),
+        (_CALL, GZG.kerncijfers, _SESSION),
+    ],
+}
 
 
 @needs_java
-def test_hermit_rejects_a_key_figure_that_is_also_a_support_session(onto):
-    """Disjointness also holds through the class hierarchy: gzg:kerncijfers' range is gzg:Kerncijfers."""
+@pytest.mark.parametrize("case", INCONSISTENT)
+def test_hermit_rejects_an_inconsistent_statement(case, onto):
     broken = Graph()
-    for triple in onto:
+    for triple in [*onto, *INCONSISTENT[case]]:
         broken.add(triple)
-    call = URIRef(BASE + "id/test/call")
-    session = URIRef(BASE + "id/test/session")
-    broken.add((call, RDF.type, OWL.NamedIndividual))
-    broken.add((session, RDF.type, OWL.NamedIndividual))
-    broken.add((session, RDF.type, GZG.Ondersteuningssessie))
-    broken.add((call, GZG.kerncijfers, session))
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         reason(broken)
 
@@ -184,15 +196,18 @@ def test_blank_nodes_only_for_owl_axioms(onto):
 # The vocabulary against the data that uses it
 # --------------------------------------------------------------------------------------------------------------
 
-def test_every_gzg_term_the_graph_uses_is_defined(onto, tmp_path):
-    from conftest import settings_for
 
-    from gzg_graph.build import assemble
-
-    graphs = assemble(settings_for(tmp_path))
+def test_every_gzg_term_the_graph_uses_is_defined(onto, real_graphs):
+    graphs = real_graphs
     declared = gzg_terms(onto)
-    used = {node for name, graph in graphs.items() if name != "ontology" for triple in graph for node in triple
-            if isinstance(node, URIRef) and str(node).startswith(str(GZG))}
+    used = {
+        node
+        for name, graph in graphs.items()
+        if name != "ontology"
+        for triple in graph
+        for node in triple
+        if isinstance(node, URIRef) and str(node).startswith(str(GZG))
+    }
     assert sorted(local(t) for t in used - declared) == []
 
 
@@ -201,7 +216,8 @@ def test_hermit_needs_the_flag_for_xsd_date(onto):
     if shutil.which("java") is None:
         pytest.skip("HermiT needs a Java runtime")
     world = owlready2.World()
-    world.get_ontology(str(ONTOLOGY_IRI)).load(fileobj=io.BytesIO(onto.serialize(format="nt", encoding="utf-8")),
-                                               format="ntriples")
+    world.get_ontology(str(ONTOLOGY_IRI)).load(
+        fileobj=io.BytesIO(onto.serialize(format="nt", encoding="utf-8")), format="ntriples"
+    )
     with pytest.raises(owlready2.OwlReadyJavaError, match="XMLSchema#date|XMLSchema#duration"):
         owlready2.sync_reasoner_hermit(world, debug=0)

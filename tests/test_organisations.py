@@ -20,7 +20,7 @@ MECHELEN = LBLOD + "be278471a2a318edba32e7ac4294c0eafbe4c8077a34dcbb9c2e43211d4a
 MECHELEN_OCMW = LBLOD + "68e8c071ddfe1957b9c7b0ccd269f6776f4863a5f5bf4fed636f0e76427200ac"
 NIJLEN = LBLOD + "fb4ab93def093fcefdcbafe1055941c02bb109290fffb9cd9012d549aed480b8"
 GEEL = LBLOD + "764278b3ceac360476b418c108d1b022b6e0cc8fb676f3f6b6b9faf78a2375ba"
-AALTER = LBLOD + "5116efa8-e96e-46a2-aba6-c077e9056a96"                       # since 2019
+AALTER = LBLOD + "5116efa8-e96e-46a2-aba6-c077e9056a96"  # since 2019
 AALTER_BEFORE_2019 = LBLOD + "9b93ff5308590c7d03c97c3b892910f912e695ad45c82465934996fb04dac859"
 ANTWERPEN = LBLOD + "670db1d66c0de3b931962e1044033ccfa9d6e3023aa9828a5f252c3bc69bd32c"
 BORSBEEK = LBLOD + "e41ffa04f94bb450a79793020e70d55b5fee5033a5280277998608a9d0913117"
@@ -35,9 +35,21 @@ def uri(index: OrganisationIndex, reference: str, on: date | None = None) -> str
     return index.resolve(reference, on).lblod_uri
 
 
-@pytest.mark.parametrize("reference", ["Mechelen", "Stad Mechelen", "stad  mechelen", "Gemeente Mechelen",
-                                       "lokaal bestuur Mechelen", "MÉCHELEN", "0207.499.430", "0207499430",
-                                       "207499430", "12025"])
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "Mechelen",
+        "Stad Mechelen",
+        "stad  mechelen",
+        "Gemeente Mechelen",
+        "lokaal bestuur Mechelen",
+        "MÉCHELEN",
+        "0207.499.430",
+        "0207499430",
+        "207499430",
+        "12025",
+    ],
+)
 def test_mechelen_means_the_gemeente(index, reference):
     assert uri(index, reference) == MECHELEN
 

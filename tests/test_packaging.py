@@ -44,8 +44,14 @@ class Installed:
         return {**clean, "GZG_BASE_URI": BASE, "COLUMNS": "200", **extra}
 
     def run(self, *args: str, **extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(self.bin / "gzg"), *args], cwd=self.work, env=self.env(**extra),
-                              capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            [str(self.bin / "gzg"), *args],
+            cwd=self.work,
+            env=self.env(**extra),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -53,26 +59,44 @@ def installed(tmp_path_factory) -> Installed:
     root = tmp_path_factory.mktemp("installed")
     assert not root.resolve().is_relative_to(REPO), "the environment must be outside the clone"
     wheels = root / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(REPO)],
-                   check=True, capture_output=True, text=True, cwd=root)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     [wheel] = wheels.glob("gzg_graph-*.whl")
     target = Installed(root)
     subprocess.run([sys.executable, "-m", "venv", str(target.venv)], check=True, cwd=root)
-    subprocess.run([str(target.bin / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
-                   check=True, capture_output=True, text=True, cwd=root)
+    subprocess.run(
+        [str(target.bin / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     return target
 
 
 def test_the_wheel_ships_the_package_data_and_no_top_level_api(installed):
-    probe = ("import importlib.util, gzg_graph, gzg_api\n"
-             "from gzg_graph.config import CLONE_ROOT, packaged\n"
-             "print(gzg_graph.__file__)\n"
-             "print(importlib.util.find_spec('api'))\n"
-             "print(CLONE_ROOT)\n"
-             "print(sorted(p.name for p in packaged('shapes').iterdir() if p.name.endswith('.ttl')))\n"
-             "print(packaged('ontology').joinpath('gzg.ttl').is_file(), packaged('queries').joinpath('calls.rq').is_file())\n")
-    result = subprocess.run([str(installed.bin / "python"), "-c", probe], cwd=installed.work, env=installed.env(),
-                            capture_output=True, text=True, check=True)
+    probe = (
+        "import importlib.util, gzg_graph, gzg_api\n"
+        "from gzg_graph.config import CLONE_ROOT, packaged\n"
+        "print(gzg_graph.__file__)\n"
+        "print(importlib.util.find_spec('api'))\n"
+        "print(CLONE_ROOT)\n"
+        "print(sorted(p.name for p in packaged('shapes').iterdir() if p.name.endswith('.ttl')))\n"
+        "print(packaged('ontology').joinpath('gzg.ttl').is_file(), packaged('queries').joinpath('calls.rq').is_file())\n"
+    )
+    result = subprocess.run(
+        [str(installed.bin / "python"), "-c", probe],
+        cwd=installed.work,
+        env=installed.env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     location, api_spec, clone_root, shapes, data_files = result.stdout.splitlines()
     assert Path(location).is_relative_to(installed.venv)
     assert api_spec == "None" and clone_root == "None"
@@ -118,15 +142,24 @@ def test_serve_answers_sparql(installed, installed_store):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([str(installed.bin / "gzg"), "serve", "--port", str(port)], cwd=installed.work,
-                              env=installed.env(GZG_STORE_DIR=str(installed_store)),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [str(installed.bin / "gzg"), "serve", "--port", str(port)],
+        cwd=installed.work,
+        env=installed.env(GZG_STORE_DIR=str(installed_store)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline, answer = time.monotonic() + 60, None
         while answer is None and time.monotonic() < deadline and server.poll() is None:
             try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK { ?s ?p ?o }"},
-                                   headers={"accept": "application/sparql-results+json"}, timeout=5)
+                answer = httpx.get(
+                    f"http://127.0.0.1:{port}/sparql",
+                    params={"query": "ASK { ?s ?p ?o }"},
+                    headers={"accept": "application/sparql-results+json"},
+                    timeout=5,
+                )
             except httpx.TransportError:
                 time.sleep(0.2)
         assert answer is not None, f"the server did not answer: {server.poll()}"

@@ -42,15 +42,19 @@ def test_internal_is_where_the_engine_expects_it(module, attribute, parameters):
         for name in attribute.split("."):
             target = getattr(target, name)
     except (ImportError, AttributeError) as e:
-        pytest.fail(f"gzg_graph/validation/engine.py needs {where}, which is gone: {e}. "
-                    "Adapt engine.py to the new pyshacl or keep the pin in pyproject.toml.")
+        pytest.fail(
+            f"gzg_graph/validation/engine.py needs {where}, which is gone: {e}. "
+            "Adapt engine.py to the new pyshacl or keep the pin in pyproject.toml."
+        )
     if parameters is None:
         return
     signature = inspect.signature(target)
     names = list(signature.parameters)
     missing = [p for p in parameters if p not in names]
-    assert not missing, (f"gzg_graph/validation/engine.py calls {where} with {parameters}; its parameters are "
-                         f"now {names}. Adapt engine.py, then run tests/test_incremental.py.")
+    assert not missing, (
+        f"gzg_graph/validation/engine.py calls {where} with {parameters}; its parameters are "
+        f"now {names}. Adapt engine.py, then run tests/test_incremental.py."
+    )
 
 
 def test_pinned_pyshacl_minor_version():

@@ -18,7 +18,7 @@ from gzg_graph.store import EmbeddedStore, RdfFormat, ResultFormat, detect_query
 
 G1, G2 = "http://example.org/graph/1", "http://example.org/graph/2"
 A = b'<http://example.org/a> <http://example.org/p> "1" .\n'
-B = b'<http://example.org/b> <http://example.org/p> <http://example.org/a> .\n'
+B = b"<http://example.org/b> <http://example.org/p> <http://example.org/a> .\n"
 
 
 def snapshot(store: EmbeddedStore) -> bytes:
@@ -116,8 +116,11 @@ def test_native_neighbourhood_reads_equal_the_sparql_ones_every_store_has():
     assert (URIRef(ex + "p1"), URIRef(ex + "code"), Literal("BL")) in native  # plain, as rdflib parses it
     assert store.triples_from(nodes) == Store.triples_from(store, nodes)
     incoming = store.triples_to(nodes, {call})
-    assert incoming == Store.triples_to(store, nodes, {call}) == {
-        (URIRef(ex + p), call, URIRef(ex + "c1")) for p in ("p1", "p2")}  # the blank node is left out
+    assert (
+        incoming
+        == Store.triples_to(store, nodes, {call})
+        == {(URIRef(ex + p), call, URIRef(ex + "c1")) for p in ("p1", "p2")}
+    )  # the blank node is left out
     assert store.triples_to(nodes) == Store.triples_to(store, nodes)
     assert store.triples_to(nodes, set()) == set()
 
@@ -137,19 +140,21 @@ def test_export_in_every_rdf_format_round_trips(fmt: RdfFormat):
     store = EmbeddedStore()
     store.replace_graphs({G1: A, G2: B})
     body = store.export(fmt)
-    names = {RdfFormat.TURTLE: "turtle", RdfFormat.NTRIPLES: "nt", RdfFormat.NQUADS: "nquads",
-             RdfFormat.TRIG: "trig", RdfFormat.JSONLD: "json-ld", RdfFormat.RDFXML: "xml"}
     parsed = Dataset() if fmt.is_dataset_format else Graph()
-    parsed.parse(data=body, format=names[fmt])
+    parsed.parse(data=body, format=fmt.rdflib)  # read back by rdflib, an independent parser
     assert len(parsed) == 2
 
 
-@given(st.sampled_from(["SELECT", "select", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE", "LOAD"]),
-       st.lists(st.sampled_from(["PREFIX ex: <http://e/>", "# comment", "BASE <http://b/>", " "]), max_size=4))
+@given(
+    st.sampled_from(["SELECT", "select", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE", "LOAD"]),
+    st.lists(st.sampled_from(["PREFIX ex: <http://e/>", "# comment", "BASE <http://b/>", " "]), max_size=4),
+)
 @settings(max_examples=60)
 def test_query_kind_is_detected_after_any_prologue(keyword: str, prologue: list[str]):
     kind = detect_query_kind("\n".join(prologue + [f"{keyword} * WHERE {{ ?s ?p ?o }}"]))
-    expected = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(keyword.upper(), "update")
+    expected = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(
+        keyword.upper(), "update"
+    )
     assert kind == expected
 
 
@@ -177,8 +182,9 @@ CHILD = textwrap.dedent("""
 
 
 def _run_child(store_dir: Path, point: str, triples: int, kill_after: float | None = None) -> str:
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(store_dir), point, str(triples)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(store_dir), point, str(triples)], stdout=subprocess.PIPE, text=True
+    )
     if kill_after is not None:
         assert proc.stdout.readline().strip() == "writing"
         try:

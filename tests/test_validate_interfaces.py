@@ -52,6 +52,7 @@ def files(store, tmp_path: Path) -> dict[str, Path]:
 
 # --- the CLI ---------------------------------------------------------------------------------------
 
+
 def test_a_change_that_fits_the_graph_conforms(built, files):
     result = gzg("validate", str(files["ok"]), "--store-dir", str(built[0].store_dir))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -89,9 +90,23 @@ def test_alone_validates_the_file_by_itself(built, files):
     assert result.returncode == 1 and "local government" in result.stdout
 
 
-def test_the_whole_store_conforms(built):
-    result = gzg("validate", "--store", "--store-dir", str(built[0].store_dir))
-    assert result.returncode == 0 and result.stdout.startswith("conforms")
+@pytest.mark.parametrize("case, exit_code", [("project-ok", 0), ("project-granted-above-maximum", 1)])
+def test_validate_the_whole_store(case, exit_code, tmp_path):
+    """--store validates everything in a store; a small world of the shape tests keeps this quick (the real
+    graph's full validation runs once per test run, in the build)."""
+    from test_shapes import world
+
+    from gzg_graph.sources.rdf import parse_turtle
+    from gzg_graph.store import EmbeddedStore
+    from gzg_graph.uris import UriPolicy
+
+    uris = UriPolicy(BASE)
+    base = parse_turtle(Path(__file__).parent / "shapes" / "base.ttl", uris)
+    data = world(case, base)
+    EmbeddedStore(tmp_path).replace_graphs({f"{BASE}/id/dataset/gzg": data.serialize(format="nt", encoding="utf-8")})
+    result = gzg("validate", "--store", "--store-dir", str(tmp_path))
+    assert result.returncode == exit_code, result.stdout + result.stderr
+    assert result.stdout.startswith("conforms" if exit_code == 0 else "does not conform")
 
 
 def test_files_and_store_flag_are_exclusive(built, files):
@@ -100,6 +115,7 @@ def test_files_and_store_flag_are_exclusive(built, files):
 
 
 # --- the API ----------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def client(built):
@@ -137,8 +153,9 @@ def test_post_validate_json_ld_body(client, store):
 
 
 def test_post_validate_unparsable_body_is_400_with_position(client):
-    response = client.post("/validate", content='@prefix ex: <http://e/> .\nex:a ex:b "open .\n',
-                           headers={"content-type": "text/turtle"})
+    response = client.post(
+        "/validate", content='@prefix ex: <http://e/> .\nex:a ex:b "open .\n', headers={"content-type": "text/turtle"}
+    )
     assert response.status_code == 400
     assert response.json()["detail"]["line"] == 2
 
@@ -151,6 +168,7 @@ def test_post_validate_wrong_media_type_is_415_and_oversized_is_413(built, clien
 
 
 # --- the guarded load ----------------------------------------------------------------------------
+
 
 @pytest.fixture()
 def own_store(built, tmp_path: Path) -> Path:

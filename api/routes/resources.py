@@ -27,8 +27,9 @@ HTML = "text/html"
 RDF_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
 OFFERED = [f.value for f in RDF_FORMATS] + [HTML, "application/json"]
 
-FormatParam = Annotated[str | None, Query(alias="format", description="ttl, jsonld, nt, rdf or html; overrides Accept.")]
-
+FormatParam = Annotated[
+    str | None, Query(alias="format", description="ttl, jsonld, nt, rdf or html; overrides Accept.")
+]
 
 
 @router.get("/id/{path:path}", summary="A thing's URI: 303 See Other to its document", status_code=303)
@@ -40,21 +41,31 @@ def thing(path: str, request: Request) -> RedirectResponse:
 
 
 @router.get("/doc/{path:path}", summary="The document describing a thing minted under this base")
-def doc(path: str, request: Request, fmt: FormatParam = None, store: Store = Depends(get_store),
-        uris: UriPolicy = Depends(get_uris)) -> Response:
+def doc(
+    path: str,
+    request: Request,
+    fmt: FormatParam = None,
+    store: Store = Depends(get_store),
+    uris: UriPolicy = Depends(get_uris),
+) -> Response:
     uri = f"{uris.base}/id/{path}"
     return _describe(request, store, uris, uri, f"{uris.base}/doc/{path}", fmt)
 
 
 @router.get("/resource", summary="Describe any URI the graph knows (e.g. an LBLOD local government)")
-def resource(request: Request, uri: Annotated[str, Query(description="The absolute URI to describe.")],
-             fmt: FormatParam = None, store: Store = Depends(get_store),
-             uris: UriPolicy = Depends(get_uris)) -> Response:
+def resource(
+    request: Request,
+    uri: Annotated[str, Query(description="The absolute URI to describe.")],
+    fmt: FormatParam = None,
+    store: Store = Depends(get_store),
+    uris: UriPolicy = Depends(get_uris),
+) -> Response:
     return _describe(request, store, uris, uri, None, fmt)
 
 
-def _describe(request: Request, store: Store, uris: UriPolicy, uri: str, doc_url: str | None,
-              fmt: str | None) -> Response:
+def _describe(
+    request: Request, store: Store, uris: UriPolicy, uri: str, doc_url: str | None, fmt: str | None
+) -> Response:
     media_type = _negotiate(request, fmt)
     try:
         graph = describe.document(store, uri, uris, doc_url)

@@ -26,11 +26,14 @@ DIRECT = "application/sparql-query"
 
 
 @router.get("/sparql", summary="Run a SPARQL query (query in the URL)")
-def sparql_get(request: Request,
-               query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
-               default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
-               named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-               store: Store = Depends(get_store), settings: Settings = Depends(get_settings)) -> Response:
+def sparql_get(
+    request: Request,
+    query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    store: Store = Depends(get_store),
+    settings: Settings = Depends(get_settings),
+) -> Response:
     if query is None:
         raise HTTPException(400, "missing 'query' parameter")
     if len(query.encode("utf-8")) > settings.max_request_bytes:
@@ -38,12 +41,21 @@ def sparql_get(request: Request,
     return _run(request, store, query, default_graph_uri, named_graph_uri)
 
 
-@router.post("/sparql", summary="Run a SPARQL query (form-encoded or application/sparql-query body)",
-             openapi_extra={"requestBody": {"content": {
-                 FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
-                 DIRECT: {"schema": {"type": "string"}}}}})
-async def sparql_post(request: Request, store: Store = Depends(get_store),
-                      settings: Settings = Depends(get_settings)) -> Response:
+@router.post(
+    "/sparql",
+    summary="Run a SPARQL query (form-encoded or application/sparql-query body)",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
+                DIRECT: {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+async def sparql_post(
+    request: Request, store: Store = Depends(get_store), settings: Settings = Depends(get_settings)
+) -> Response:
     body = await _read_limited(request, settings.max_request_bytes)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = parse_qs(request.url.query)
@@ -62,19 +74,24 @@ async def sparql_post(request: Request, store: Store = Depends(get_store),
     return _run(request, store, query, params.get("default-graph-uri"), params.get("named-graph-uri"))
 
 
-def _run(request: Request, store: Store, query: str, default_graphs: list[str] | None,
-         named_graphs: list[str] | None) -> Response:
+def _run(
+    request: Request, store: Store, query: str, default_graphs: list[str] | None, named_graphs: list[str] | None
+) -> Response:
     kind = detect_query_kind(query)
     if kind == "update":
-        raise HTTPException(400, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE expected); "
-                                 "updates are not accepted here")
+        raise HTTPException(
+            400, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE expected); updates are not accepted here"
+        )
     accept = request.headers.get("accept")
     offered = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
     media_type = choose(accept, offered)
     if media_type is None:
         raise HTTPException(406, f"cannot answer a {kind} query as {accept}; offered: {', '.join(offered)}")
-    fmt = RdfFormat(media_type) if kind == "graph" else ResultFormat(
-        ResultFormat.JSON.value if media_type == "application/json" else media_type)
+    fmt = (
+        RdfFormat(media_type)
+        if kind == "graph"
+        else ResultFormat(ResultFormat.JSON.value if media_type == "application/json" else media_type)
+    )
     try:
         result = store.query(query, fmt, default_graphs=default_graphs, named_graphs=named_graphs)
     except QueryError as e:

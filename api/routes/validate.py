@@ -28,21 +28,39 @@ from .sparql import _read_limited
 
 router = APIRouter(tags=["Validation"])
 
-ACCEPTED_BODIES = {**{f.value: f for f in (RdfFormat.TURTLE, RdfFormat.NTRIPLES, RdfFormat.JSONLD, RdfFormat.RDFXML)},
-                   "application/json": RdfFormat.JSONLD, "text/plain": RdfFormat.NTRIPLES}
+ACCEPTED_BODIES = {
+    **{f.value: f for f in (RdfFormat.TURTLE, RdfFormat.NTRIPLES, RdfFormat.JSONLD, RdfFormat.RDFXML)},
+    "application/json": RdfFormat.JSONLD,
+    "text/plain": RdfFormat.NTRIPLES,
+}
 REPORT_TYPES = ["application/json", RdfFormat.TURTLE.value, RdfFormat.JSONLD.value]
 
 
-@router.post("/validate", summary="Validate RDF against the SHACL shapes",
-             responses={200: {"description": "The data conforms (no sh:Violation); warnings may be listed."},
-                        422: {"description": "The data violates the shapes; the body is the report."}},
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 t: {"schema": {"type": "string"}} for t in ACCEPTED_BODIES if t != "text/plain"}}})
-async def validate_body(request: Request,
-                        mode: Annotated[Literal["change", "alone"], Query(description="change: validate against the store; alone: by itself.")] = "change",
-                        lang: Annotated[Literal["nl", "en"], Query(description="Language of the messages in the JSON summary.")] = "en",
-                        store: Store = Depends(get_store), settings: Settings = Depends(get_settings),
-                        uris: UriPolicy = Depends(get_uris), shapes: Graph = Depends(get_shapes)) -> Response:
+@router.post(
+    "/validate",
+    summary="Validate RDF against the SHACL shapes",
+    responses={
+        200: {"description": "The data conforms (no sh:Violation); warnings may be listed."},
+        422: {"description": "The data violates the shapes; the body is the report."},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {t: {"schema": {"type": "string"}} for t in ACCEPTED_BODIES if t != "text/plain"},
+        }
+    },
+)
+async def validate_body(
+    request: Request,
+    mode: Annotated[
+        Literal["change", "alone"], Query(description="change: validate against the store; alone: by itself.")
+    ] = "change",
+    lang: Annotated[Literal["nl", "en"], Query(description="Language of the messages in the JSON summary.")] = "en",
+    store: Store = Depends(get_store),
+    settings: Settings = Depends(get_settings),
+    uris: UriPolicy = Depends(get_uris),
+    shapes: Graph = Depends(get_shapes),
+) -> Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ACCEPTED_BODIES:
         raise HTTPException(415, f"send RDF as one of: {', '.join(t for t in ACCEPTED_BODIES if t != 'text/plain')}")
@@ -62,5 +80,8 @@ async def validate_body(request: Request,
     if media_type == "application/json":
         return JSONResponse(report.to_json(lang), status_code=status)
     fmt = RdfFormat(media_type).rdflib
-    return Response(report.graph.serialize(format=fmt, encoding="utf-8"), status_code=status,
-                    media_type=f"{media_type}; charset=utf-8")
+    return Response(
+        report.graph.serialize(format=fmt, encoding="utf-8"),
+        status_code=status,
+        media_type=f"{media_type}; charset=utf-8",
+    )

@@ -18,8 +18,9 @@ from ..sources.datasets import DATASETS_FILE, read_datasets
 from ..uris import UriPolicy
 
 
-def metadata_graph(data_dir: Path, uris: UriPolicy, triple_counts: Mapping[str, int],
-                   built: datetime | None = None) -> Graph:
+def metadata_graph(
+    data_dir: Path, uris: UriPolicy, triple_counts: Mapping[str, int], built: datetime | None = None
+) -> Graph:
     """DCAT description of the catalogue and of every graph in ``triple_counts`` (local name -> size)."""
     content = read_datasets(data_dir)
     built = built or datetime.now(UTC).replace(microsecond=0)
@@ -43,8 +44,7 @@ def metadata_graph(data_dir: Path, uris: UriPolicy, triple_counts: Mapping[str, 
     return g
 
 
-def _describe_dataset(g: Graph, uris: UriPolicy, catalog: URIRef, entry: dict, count: int,
-                      built: datetime) -> None:
+def _describe_dataset(g: Graph, uris: UriPolicy, catalog: URIRef, entry: dict, count: int, built: datetime) -> None:
     ds = uris.graph(entry["graph"])
     g.add((catalog, DCAT.dataset, ds))
     g.add((ds, RDF.type, DCAT.Dataset))

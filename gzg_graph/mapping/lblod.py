@@ -40,7 +40,6 @@ def _reference(uri: str) -> str:
     return last if re.fullmatch(r"[A-Za-z0-9-]{8,}", last) else hashlib.sha256(uri.encode()).hexdigest()[:32]
 
 
-
 def _add_werkingsgebied(g: Graph, unit: URIRef, row: LocalGovernment) -> None:
     area = URIRef(row.werkingsgebied)
     g.add((unit, BESLUIT.werkingsgebied, area))
@@ -53,8 +52,9 @@ def _add_werkingsgebied(g: Graph, unit: URIRef, row: LocalGovernment) -> None:
         g.add((area, SKOS.exactMatch, REFNIS2025[row.nis_2025]))
 
 
-def _add_name(g: Graph, unit: URIRef, uris: UriPolicy, name: str, start: str, end: str,
-              sources: tuple[str, ...]) -> None:
+def _add_name(
+    g: Graph, unit: URIRef, uris: UriPolicy, name: str, start: str, end: str, sources: tuple[str, ...]
+) -> None:
     """A gzg:Benaming with its period of validity (open ends omitted; no period when both are open)."""
     key = f"{_reference(str(unit))}-{start or 'x'}"
     benaming = uris.id("benaming", key)

@@ -106,7 +106,7 @@ class OrganisationIndex:
         key = name_key(text)
         match = _PREFIXES.match(key)
         wanted = OCMW if match and match["ocmw"] else GEMEENTE
-        key = key[match.end():] if match else key
+        key = key[match.end() :] if match else key
         if key not in self._by_name:
             raise UnknownOrganisation(self._unknown_message(text, key))
         return _organisation(self._choose(text, self._by_name[key], wanted, on))
@@ -116,24 +116,28 @@ class OrganisationIndex:
         vintages = [False, True] if on is None else [on >= NIS_2025_FROM]
         return list(dict.fromkeys(u for vintage in vintages for u in self._by_nis.get((code, vintage), [])))
 
-    def _choose(self, reference: str, candidates: list[LocalGovernment], wanted: str,
-                on: date | None) -> LocalGovernment:
+    def _choose(
+        self, reference: str, candidates: list[LocalGovernment], wanted: str, on: date | None
+    ) -> LocalGovernment:
         if not candidates:
             raise UnknownOrganisation(self._unknown_message(reference, None))
         candidates = [c for c in candidates if _classification(c) == wanted] or candidates
         if on is not None:
             active = [c for c in candidates if _active_on(c, on)]
             if not active:
-                raise UnknownOrganisation(f"{reference!r}: no matching local government was active on {on}; "
-                                          f"candidates: {_listing(candidates)}")
+                raise UnknownOrganisation(
+                    f"{reference!r}: no matching local government was active on {on}; "
+                    f"candidates: {_listing(candidates)}"
+                )
             candidates = active
         elif len(candidates) > 1:
             current = [c for c in candidates if not c.active_until]
             candidates = current if len(current) == 1 else candidates
         if len(candidates) > 1:
             hint = "give a date, a KBO number or a NIS code" if on is None else "give a KBO number"
-            raise AmbiguousOrganisation(f"{reference!r} matches {len(candidates)} local governments "
-                                        f"({hint}): {_listing(candidates)}")
+            raise AmbiguousOrganisation(
+                f"{reference!r} matches {len(candidates)} local governments ({hint}): {_listing(candidates)}"
+            )
         return candidates[0]
 
     def _unknown_message(self, reference: str, key: str | None) -> str:
@@ -141,8 +145,10 @@ class OrganisationIndex:
         close = difflib.get_close_matches(key, self._by_name.keys(), n=3, cutoff=0.8) if key else []
         names = sorted({u.name for name in close for u in self._by_name[name]})
         suggestion = f"; did you mean {' or '.join(repr(n) for n in names)}?" if names else ""
-        return (f"{reference!r} is no partner id of {PARTNERS} and matches no local government's "
-                f"name, KBO number or NIS code{suggestion}")
+        return (
+            f"{reference!r} is no partner id of {PARTNERS} and matches no local government's "
+            f"name, KBO number or NIS code{suggestion}"
+        )
 
 
 def _organisation(unit: LocalGovernment) -> Organisation:
@@ -156,10 +162,13 @@ def _classification(unit: LocalGovernment) -> str:
 
 def _active_on(unit: LocalGovernment, day: date) -> bool:
     """Whether the unit existed on ``day`` (empty active_from / active_until: open-ended)."""
-    return (not unit.active_from or date.fromisoformat(unit.active_from) <= day) and \
-           (not unit.active_until or day <= date.fromisoformat(unit.active_until))
+    return (not unit.active_from or date.fromisoformat(unit.active_from) <= day) and (
+        not unit.active_until or day <= date.fromisoformat(unit.active_until)
+    )
 
 
 def _listing(units: list[LocalGovernment]) -> str:
-    return "; ".join(f"{u.name} ({u.classification}, {u.active_from or '…'} – {u.active_until or '…'}, "
-                     f"kbo {u.kbo or '?'}) <{u.uri}>" for u in units)
+    return "; ".join(
+        f"{u.name} ({u.classification}, {u.active_from or '…'} – {u.active_until or '…'}, kbo {u.kbo or '?'}) <{u.uri}>"
+        for u in units
+    )

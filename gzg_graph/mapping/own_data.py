@@ -148,7 +148,7 @@ class _Mapper:
         p, m, gzg = self.src.programme, self.measure, self.gzg
         self.g.add((m, RDF.type, SUBSIDIE.SubsidiemaatregelAanbod))
         self.g.add((m, RDF.type, CPSV.PublicService))
-        self.texts(m, SKOS.altLabel, p.title)   # the Loket's dct:title stays the one title
+        self.texts(m, SKOS.altLabel, p.title)  # the Loket's dct:title stays the one title
         self.texts(m, DCTERMS.description, p.description)
         self.g.add((m, M8G.hasCompetentAuthority, self.uris.id("organisatie", p.competent_authority)))
         self.add(m, gzg.budget, self.amount("gzg-budget", p.budget))
@@ -199,10 +199,12 @@ class _Mapper:
         self.g.add((c, gzg.projecttype, self.uris.concept(SCHEME_PROJECT_TYPE, call.project_type)))
         for theme in call.themes:
             self.g.add((c, DCTERMS.subject, URIRef(theme)))
-        self.add(c, gzg.maximumbedragPerProject, self.amount(f"oproep-{call.number}-maximumbedrag",
-                                                                call.max_amount))
-        self.add(c, gzg.maximaleLooptijd, None if call.max_duration is None
-                 else Literal(call.max_duration, datatype=XSD.duration))
+        self.add(c, gzg.maximumbedragPerProject, self.amount(f"oproep-{call.number}-maximumbedrag", call.max_amount))
+        self.add(
+            c,
+            gzg.maximaleLooptijd,
+            None if call.max_duration is None else Literal(call.max_duration, datatype=XSD.duration),
+        )
         self.add(c, gzg.uiterlijkeEinddatum, self.day(call.latest_end_date))
         self.add(c, gzg.aantalIngediendeAanvragen, self.integer(call.submitted_applications))
         self.add(c, gzg.aantalUniekeAanvragers, self.integer(call.unique_applicants))
@@ -250,8 +252,9 @@ class _Mapper:
         self.g.add((node, SKOS.prefLabel, Literal(block.title, lang="nl")))
         self.add(node, DCTERMS.description, self.dutch(block.description))
         self.add(node, DCAT.landingPage, self.iri(block.landing_page))
-        self.add(node, DCTERMS.publisher, None if block.publisher is None
-                 else self.uris.id("organisatie", block.publisher))
+        self.add(
+            node, DCTERMS.publisher, None if block.publisher is None else self.uris.id("organisatie", block.publisher)
+        )
         self.sources(node, block.source)
 
     def project(self, project: Project, participations: list[Participation]) -> None:
@@ -269,8 +272,7 @@ class _Mapper:
             self.g.add((node, self.gzg.gebruiktBouwsteen, self.uris.id("bouwsteen", block)))
         self.application(node, project)
         self.add(node, self.gzg.geraamdeKost, self.amount(f"{project.id}-geraamde-kost", project.estimated_cost))
-        self.add(node, self.gzg.toegekendBedrag, self.amount(f"{project.id}-toegekend-bedrag",
-                                                             project.granted_amount))
+        self.add(node, self.gzg.toegekendBedrag, self.amount(f"{project.id}-toegekend-bedrag", project.granted_amount))
         self.add(node, LBLOD_SUBSIDIE.projectStartDate, self.day(project.start_date))
         self.add(node, LBLOD_SUBSIDIE.projectEndDate, self.day(project.end_date))
         self.add(node, self.gzg.status, self.concept(SCHEME_STATUS, project.status))
@@ -294,11 +296,15 @@ class _Mapper:
         for row in rows:
             organisation = self.resolve(row, project)
             if organisation.key in seen:
-                raise row.error(f"{organisation.label} already takes part in project {project.id!r} "
-                                f"(line {seen[organisation.key].line})")
+                raise row.error(
+                    f"{organisation.label} already takes part in project {project.id!r} "
+                    f"(line {seen[organisation.key].line})"
+                )
             if row.role in CONSORTIUM_ROLES and not organisation.local_government:
-                raise row.error(f"role {row.role!r} is for local governments; {organisation.label} "
-                                f"is a partner organisation: use 'ondersteunende-partner'")
+                raise row.error(
+                    f"role {row.role!r} is for local governments; {organisation.label} "
+                    f"is a partner organisation: use 'ondersteunende-partner'"
+                )
             if row.role == "penhouder" and any(r.role == "penhouder" for r in seen.values()):
                 raise row.error(f"project {project.id!r} already has a penhouder; there is one per project")
             seen[organisation.key] = row
@@ -311,8 +317,9 @@ class _Mapper:
         except (UnknownOrganisation, AmbiguousOrganisation) as e:
             raise row.error(str(e)) from None
 
-    def participation(self, project_node: URIRef, project: Project, row: Participation,
-                      organisation: Organisation) -> None:
+    def participation(
+        self, project_node: URIRef, project: Project, row: Participation, organisation: Organisation
+    ) -> None:
         node = self.uris.id("deelname", f"{project.id}--{organisation.key}")
         organisation_node = organisation.uri(self.uris)
         self.g.add((node, RDF.type, M8G.Participation))
@@ -323,4 +330,3 @@ class _Mapper:
         self.g.add((organisation_node, M8G.playsRole, node))
         if row.role == "partner":
             self.g.add((project_node, LBLOD_SUBSIDIE.collaborator, organisation_node))
-

@@ -79,8 +79,10 @@ def read_csv(path: Path, columns: tuple[str, ...], allow_extra: bool = False) ->
                 if not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) != len(header):
-                    raise origin.error(f"{len(cells)} cells but the header has {len(header)} columns "
-                                       f"(a cell with a separator must be quoted)")
+                    raise origin.error(
+                        f"{len(cells)} cells but the header has {len(header)} columns "
+                        f"(a cell with a separator must be quoted)"
+                    )
                 yield CsvRow({name: cell.strip() for name, cell in zip(header, cells, strict=True)}, origin)
         except csv.Error as e:
             raise SourceError(path, f"invalid CSV: {e}", line=reader.line_num or None) from None
@@ -96,8 +98,10 @@ def _check_header(path: Path, header: list[str] | None, columns: tuple[str, ...]
     unknown = [] if allow_extra else [c for c in header if c not in columns]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if missing or unknown or duplicated:
-        problems = [f"missing column(s) {', '.join(missing)}" if missing else "",
-                    f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-                    f"repeated column(s) {', '.join(duplicated)}" if duplicated else ""]
+        problems = [
+            f"missing column(s) {', '.join(missing)}" if missing else "",
+            f"unknown column(s) {', '.join(unknown)}" if unknown else "",
+            f"repeated column(s) {', '.join(duplicated)}" if duplicated else "",
+        ]
         raise SourceError(path, "; ".join(p for p in problems if p) + f" (expected: {','.join(columns)})", line=1)
     return header

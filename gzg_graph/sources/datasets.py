@@ -21,8 +21,9 @@ def read_datasets(data_dir: Path) -> dict[str, Any]:
         raise SourceError(path, "file not found") from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise SourceError(path, f"invalid YAML: {getattr(e, 'problem', e)}",
-                          line=mark.line + 1 if mark else None) from e
+        raise SourceError(
+            path, f"invalid YAML: {getattr(e, 'problem', e)}", line=mark.line + 1 if mark else None
+        ) from e
     if not isinstance(content, dict) or "datasets" not in content or "catalog" not in content:
         raise SourceError(path, "expected top-level keys 'catalog' and 'datasets'")
     return content

@@ -27,9 +27,24 @@ REFNIS = "refnis-flanders.ttl"
 LOKET = "gzg-subsidiemaatregel-loket.ttl"
 
 #: the header of local-governments.csv, a contract with the derivation script and other readers.
-COLUMNS = ("uri", "name", "classification", "classification_uri", "kbo", "ovo", "province", "province_uri",
-           "werkingsgebied", "werkingsgebied_label", "nis_2019", "nis_2025", "active_from", "active_until",
-           "derived_from", "source")
+COLUMNS = (
+    "uri",
+    "name",
+    "classification",
+    "classification_uri",
+    "kbo",
+    "ovo",
+    "province",
+    "province_uri",
+    "werkingsgebied",
+    "werkingsgebied_label",
+    "nis_2019",
+    "nis_2025",
+    "active_from",
+    "active_until",
+    "derived_from",
+    "source",
+)
 HISTORY_COLUMNS = ("uri", "name", "valid_from", "valid_until", "source")
 
 _GH = "https://github.com/lblod"
@@ -66,10 +81,12 @@ SOURCE_URLS = {
 }
 #: a source may also be written ``owner/repo:path@commit`` (a GitHub file at a commit).
 _REPO_PATH = re.compile(r"^(?P<repo>[\w.-]+/[\w.-]+):(?P<path>[^@\s]+)@(?P<commit>[0-9a-f]{7,40})$")
-_FORMATS = {"kbo": (re.compile(r"^\d{10}$"), "a KBO number of 10 digits"),
-            "ovo": (re.compile(r"^OVO\d{6}$"), "an OVO number (OVO + 6 digits)"),
-            "nis_2019": (re.compile(r"^\d{5}$"), "a NIS code of 5 digits"),
-            "nis_2025": (re.compile(r"^\d{5}$"), "a NIS code of 5 digits")}
+_FORMATS = {
+    "kbo": (re.compile(r"^\d{10}$"), "a KBO number of 10 digits"),
+    "ovo": (re.compile(r"^OVO\d{6}$"), "an OVO number (OVO + 6 digits)"),
+    "nis_2019": (re.compile(r"^\d{5}$"), "a NIS code of 5 digits"),
+    "nis_2025": (re.compile(r"^\d{5}$"), "a NIS code of 5 digits"),
+}
 _IRI_COLUMNS = ("uri", "classification_uri", "province_uri", "werkingsgebied")
 
 
@@ -176,9 +193,14 @@ def read_local_governments(path: Path) -> list[LocalGovernment]:
         if row["uri"] in first_line:
             raise SourceError(path, f"duplicate uri {row['uri']} (first on line {first_line[row['uri']]})", line=line)
         first_line[row["uri"]] = line
-        units.append(LocalGovernment(**{c: row[c] for c in COLUMNS if c not in ("derived_from", "source")},
-                                     derived_from=tuple(row["derived_from"].split()),
-                                     source=_sources(path, line, row["source"]), line=line))
+        units.append(
+            LocalGovernment(
+                **{c: row[c] for c in COLUMNS if c not in ("derived_from", "source")},
+                derived_from=tuple(row["derived_from"].split()),
+                source=_sources(path, line, row["source"]),
+                line=line,
+            )
+        )
     return units
 
 
@@ -194,18 +216,20 @@ def read_name_history(path: Path, known: set[str]) -> dict[str, list[Name]]:
         _check_period(path, line, row["valid_from"], row["valid_until"], ("valid_from", "valid_until"))
         key = (row["uri"], row["valid_from"])
         if key in seen:
-            raise SourceError(path, f"second name for {row['uri']} from {row['valid_from'] or 'the start'} "
-                                    f"(first on line {seen[key]})", line=line)
+            raise SourceError(
+                path,
+                f"second name for {row['uri']} from {row['valid_from'] or 'the start'} (first on line {seen[key]})",
+                line=line,
+            )
         seen[key] = line
         sources = _sources(path, line, row["source"])
         names.setdefault(row["uri"], []).append(
-            Name(row["uri"], row["name"], row["valid_from"], row["valid_until"], sources, line))
+            Name(row["uri"], row["name"], row["valid_from"], row["valid_until"], sources, line)
+        )
     return names
 
 
 # --------------------------------------------------------------------------------------------------- mapping
-
-
 
 
 def source_url(token: str) -> URIRef:

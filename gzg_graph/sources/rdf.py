@@ -28,16 +28,21 @@ def format_for(path: Path, explicit: str | None = None) -> RdfFormat:
         raise SourceError(path, f"cannot tell the RDF syntax from {name!r}; give it with --input-format") from e
 
 
-def parse_rdf(data: bytes, fmt: RdfFormat, source: str, base_iri: str | None = None,
-              graph: Graph | None = None) -> Graph:
+def parse_rdf(
+    data: bytes, fmt: RdfFormat, source: str, base_iri: str | None = None, graph: Graph | None = None
+) -> Graph:
     """Parse ``data`` into ``graph`` (a new one by default); named graphs are merged. SourceError on bad syntax."""
     target = graph if graph is not None else Graph()
     try:
         for quad in ox.parse(data, format=fmt.oxigraph, base_iri=base_iri):
             target.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     except SyntaxError as e:
-        raise SourceError(source, f"invalid {fmt.label}: {_reason(e)}",
-                          line=getattr(e, "lineno", None), column=getattr(e, "offset", None)) from e
+        raise SourceError(
+            source,
+            f"invalid {fmt.label}: {_reason(e)}",
+            line=getattr(e, "lineno", None),
+            column=getattr(e, "offset", None),
+        ) from e
     except ValueError as e:  # e.g. relative IRIs without a base
         raise SourceError(source, f"invalid {fmt.label}: {e}") from e
     return target

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Graph
 
 from ..errors import SourceError
 from .values import normalise
+
+if TYPE_CHECKING:
+    from .yaml_files import YamlNode
+
+#: The files of our own data in ``data/`` (``data/README.md`` documents each).
+PROGRAMME = "programme.yaml"
+CALLS = "calls.yaml"
+CONCEPTS = "concepts.ttl"
+PARTNERS = "partners.csv"
+BUILDING_BLOCKS = "building-blocks.csv"
+PROJECTS = "projects.csv"
+PARTICIPATIONS = "participations.csv"
 
 
 @dataclass(frozen=True)
@@ -135,7 +148,7 @@ class Partner(Located):
     abbreviation: str | None = None
     alt_labels: tuple[str, ...] = ()
     kind: str | None = None
-    kbo: str | None = None          # 10 digits, no dots
+    kbo: str | None = None  # 10 digits, no dots
     ovo: str | None = None
     homepage: str | None = None
     origin: Origin | None = field(default=None, compare=False)
@@ -149,7 +162,7 @@ class BuildingBlock(Located):
     kind: str | None = None
     description: str | None = None
     landing_page: str | None = None
-    publisher: str | None = None    # a partner id
+    publisher: str | None = None  # a partner id
     origin: Origin | None = field(default=None, compare=False)
 
 
@@ -159,7 +172,7 @@ class Project(Located):
     title: str
     source: tuple[str, ...]
     call: int | None = None
-    theme: str | None = None        # the theme concept URI
+    theme: str | None = None  # the theme concept URI
     description: str | None = None
     requested_amount: Decimal | None = None
     estimated_cost: Decimal | None = None
@@ -192,7 +205,7 @@ class Vocabulary:
     roles: frozenset[str]
     org_kinds: frozenset[str]
     statuses: frozenset[str]
-    themes: Mapping[str, str]       # normalised label or URI -> theme URI
+    themes: Mapping[str, str]  # normalised label or URI -> theme URI
 
     def theme(self, value: str) -> str | None:
         return self.themes.get(normalise(value))
@@ -226,3 +239,28 @@ class Sources:
     building_blocks: tuple[BuildingBlock, ...]
     projects: tuple[Project, ...]
     participations: tuple[Participation, ...]
+
+
+_R = TypeVar("_R", bound=Located)
+
+
+def unique(records: Iterable[_R], key: Callable[[_R], Hashable], what: str) -> tuple[_R, ...]:
+    """Ids must be unique: a second record with the same id is an error at its own line."""
+    records = tuple(records)
+    seen: dict[Hashable, Any] = {}
+    for record in records:
+        k = key(record)
+        if k in seen:
+            raise record.error(f"{what} {k!r} is already defined at line {seen[k].line}")
+        seen[k] = record
+    return tuple(records)
+
+
+def known(value: Any, allowed: Collection[Any] | None, what: str, origin_or_node: Origin | YamlNode) -> None:
+    if allowed is not None and value not in allowed:
+        raise origin_or_node.error(f"unknown {what} {value!r} (known: {', '.join(map(str, sorted(allowed)))})")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Readers, one per file
+# ---------------------------------------------------------------------------------------------------------------

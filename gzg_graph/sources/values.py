@@ -54,8 +54,10 @@ def parse_date(value: str) -> date:
 
 def parse_decimal(value: str) -> Decimal:
     if not _DECIMAL.match(value):
-        raise ValueError(f"{value!r} is not an amount: write digits with an optional '.' decimal point, "
-                         "no thousands separators or currency (e.g. 150000 or 6.5)")
+        raise ValueError(
+            f"{value!r} is not an amount: write digits with an optional '.' decimal point, "
+            "no thousands separators or currency (e.g. 150000 or 6.5)"
+        )
     try:
         return Decimal(value)
     except InvalidOperation:  # pragma: no cover - the pattern already excludes this

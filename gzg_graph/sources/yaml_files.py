@@ -37,8 +37,9 @@ class YamlNode:
     def is_null(self) -> bool:
         return isinstance(self.node, yaml.ScalarNode) and self.node.tag.endswith(":null")
 
-    def mapping(self, required: AbstractSet[str] = frozenset(),
-                optional: AbstractSet[str] = frozenset()) -> dict[str, YamlNode]:
+    def mapping(
+        self, required: AbstractSet[str] = frozenset(), optional: AbstractSet[str] = frozenset()
+    ) -> dict[str, YamlNode]:
         """The entries of a mapping; unknown keys (typos) and missing required keys are errors."""
         if not isinstance(self.node, yaml.MappingNode):
             raise self.error("expected a mapping of 'key: value' lines")

@@ -8,4 +8,14 @@ from ..formats import RdfFormat, ResultFormat
 from .base import Bindings, GraphInfo, QueryResult, Store, bind_values, detect_query_kind
 from .embedded import EmbeddedStore
 
-__all__ = ["Bindings", "EmbeddedStore", "bind_values", "GraphInfo", "QueryResult", "RdfFormat", "ResultFormat", "Store", "detect_query_kind"]
+__all__ = [
+    "Bindings",
+    "EmbeddedStore",
+    "bind_values",
+    "GraphInfo",
+    "QueryResult",
+    "RdfFormat",
+    "ResultFormat",
+    "Store",
+    "detect_query_kind",
+]

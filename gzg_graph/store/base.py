@@ -52,7 +52,7 @@ Bindings = Mapping[str, Node]
 def detect_query_kind(sparql: str) -> str:
     """'select', 'ask', 'graph' (CONSTRUCT/DESCRIBE) or 'update', from the first keyword after the prologue."""
     prologue = _PROLOGUE.match(sparql)
-    rest = sparql[prologue.end() if prologue else 0:].lstrip()
+    rest = sparql[prologue.end() if prologue else 0 :].lstrip()
     word = rest.split(None, 1)[0].upper() if rest else ""
     if word.startswith("SELECT"):
         return "select"
@@ -70,9 +70,16 @@ class Store(ABC):
     """
 
     @abstractmethod
-    def query(self, sparql: str, result_format: ResultFormat | RdfFormat | None = None,
-              *, union_default_graph: bool = True, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, bindings: Bindings | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        result_format: ResultFormat | RdfFormat | None = None,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        bindings: Bindings | None = None,
+    ) -> QueryResult:
         """Run a SPARQL 1.1 query; raises :class:`~gzg_graph.errors.QueryError` on a bad query.
 
         With ``union_default_graph`` the default graph is the union of all named graphs (how users expect
@@ -122,22 +129,25 @@ class Store(ABC):
     def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
         """The triples (over all graphs) whose subject is one of ``subjects``, except over ``skip``."""
         unless = f"FILTER(?p NOT IN ({', '.join(sparql_term(p) for p in sorted(skip))}))" if skip else ""
-        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o " + unless + " }",
-                               subjects)
+        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o " + unless + " }", subjects)
 
     def triples_to(self, objects: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
         """The triples (over all graphs) from an IRI to one of ``objects``, over one of ``predicates`` if given."""
         if predicates is not None and not predicates:
             return set()
         only = f"VALUES ?p {{ {' '.join(sparql_term(p) for p in sorted(predicates))} }}" if predicates else ""
-        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o { %s } " + only.replace("%", "%%")
-                               + " ?s ?p ?o FILTER(isIRI(?s)) }", objects)
+        return self._construct(
+            "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o { %s } "
+            + only.replace("%", "%%")
+            + " ?s ?p ?o FILTER(isIRI(?s)) }",
+            objects,
+        )
 
     def _construct(self, template: str, nodes: Collection[Node]) -> set[Triple]:
         found: set[Triple] = set()
         ordered = sorted(str(n) for n in nodes if isinstance(n, URIRef))
         for start in range(0, len(ordered), 500):  # keep each query a reasonable size
-            values = " ".join(sparql_term(URIRef(n)) for n in ordered[start:start + 500])
+            values = " ".join(sparql_term(URIRef(n)) for n in ordered[start : start + 500])
             body = self.query(template % values, RdfFormat.NTRIPLES).body
             found.update(Graph().parse(data=body.decode("utf-8"), format="nt"))
         return found

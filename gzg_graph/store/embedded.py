@@ -64,9 +64,16 @@ class EmbeddedStore(Store):
 
     # ---------------------------------------------------------------- reading
 
-    def query(self, sparql: str, result_format: ResultFormat | RdfFormat | None = None,
-              *, union_default_graph: bool = True, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, bindings: Bindings | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        result_format: ResultFormat | RdfFormat | None = None,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        bindings: Bindings | None = None,
+    ) -> QueryResult:
         kind = detect_query_kind(sparql)
         if kind == "update":
             raise QueryError("not a query (SELECT, ASK, CONSTRUCT or DESCRIBE); updates go to update()")
@@ -209,8 +216,9 @@ class EmbeddedStore(Store):
             "generation": generation,
             "written": datetime.now(UTC).isoformat(timespec="seconds"),
             "quads": len(staging),
-            "graphs": {g.value: sum(1 for _ in staging.quads_for_pattern(None, None, None, g))
-                       for g in staging.named_graphs()},
+            "graphs": {
+                g.value: sum(1 for _ in staging.quads_for_pattern(None, None, None, g)) for g in staging.named_graphs()
+            },
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         for path in (data_file, tmp / MANIFEST):
@@ -254,8 +262,9 @@ class EmbeddedStore(Store):
         return json.loads((self.directory / self._generation / MANIFEST).read_text(encoding="utf-8"))
 
 
-def _serialise_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, kind: str,
-                      fmt: ResultFormat | RdfFormat | None) -> QueryResult:
+def _serialise_result(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, kind: str, fmt: ResultFormat | RdfFormat | None
+) -> QueryResult:
     if isinstance(result, ox.QueryTriples):
         graph_format = fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE
         if graph_format.is_dataset_format and graph_format != RdfFormat.JSONLD:
@@ -276,11 +285,13 @@ def _parse_ntriples(data: bytes, graph: str) -> list[ox.Quad]:
     """Parse before any write, so a syntax error never leaves a half-written graph."""
     target = ox.NamedNode(graph)
     try:
-        return [ox.Quad(t.subject, t.predicate, t.object, target)
-                for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        return [
+            ox.Quad(t.subject, t.predicate, t.object, target) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        ]
     except SyntaxError as e:
-        raise SourceError(f"<data for graph {graph}>", str(e), line=getattr(e, "lineno", None),
-                          column=getattr(e, "offset", None)) from e
+        raise SourceError(
+            f"<data for graph {graph}>", str(e), line=getattr(e, "lineno", None), column=getattr(e, "offset", None)
+        ) from e
 
 
 def _read_current(directory: Path) -> str | None:

@@ -11,4 +11,12 @@ from .incremental import validate_change
 from .report import SEVERITIES, ValidationFailed, ValidationReport, ValidationResult
 from .shapes import load_shapes
 
-__all__ = ["SEVERITIES", "ValidationFailed", "ValidationReport", "ValidationResult", "load_shapes", "validate", "validate_change"]
+__all__ = [
+    "SEVERITIES",
+    "ValidationFailed",
+    "ValidationReport",
+    "ValidationResult",
+    "load_shapes",
+    "validate",
+    "validate_change",
+]

@@ -56,8 +56,9 @@ class FocusedValidator:
             shape.set_advanced(True)  # SHACL-AF: SPARQL-based targets, as in validate(advanced=True)
         apply_target_types(gather_target_types(self._shapes_graph))
         if gather_rules(self._executor(), self._shapes_graph):
-            raise ValueError("shapes with SHACL rules (sh:rule) change the data; incremental validation "
-                             "does not support them")
+            raise ValueError(
+                "shapes with SHACL rules (sh:rule) change the data; incremental validation does not support them"
+            )
         self._functions = gather_functions(self._executor(), self._shapes_graph)
         self._lock = threading.Lock()  # pyshacl's shape objects are not meant for concurrent use
         self._warm_up()

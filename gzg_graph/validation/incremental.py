@@ -41,8 +41,12 @@ class StateReader:
         """Triples from an IRI to ``nodes`` (only through ``predicates`` when given)."""
         if not isinstance(self.state, Graph):
             return self.state.triples_to(nodes, predicates)
-        return {(s, p, node) for node in nodes for s, p, _ in self.state.triples((None, None, node))
-                if isinstance(s, URIRef) and (predicates is None or p in predicates)}
+        return {
+            (s, p, node)
+            for node in nodes
+            for s, p, _ in self.state.triples((None, None, node))
+            if isinstance(s, URIRef) and (predicates is None or p in predicates)
+        }
 
 
 def validate_change(added: Graph, removed: Graph | None, state: Graph | Store, shapes: Graph) -> ValidationReport:
@@ -87,8 +91,9 @@ def validate_change(added: Graph, removed: Graph | None, state: Graph | Store, s
     return report_from_graph(report_graph, shapes)
 
 
-def _neighbourhood(focus: set[Node], reader: StateReader, added: Graph, removed: Graph,
-                   inverse: set[URIRef], unread: frozenset[URIRef]) -> Graph:
+def _neighbourhood(
+    focus: set[Node], reader: StateReader, added: Graph, removed: Graph, inverse: set[URIRef], unread: frozenset[URIRef]
+) -> Graph:
     """The triples within reach of the focus nodes, as they will be after the change."""
     gone = {_identity(t) for t in removed}
     triples: dict[tuple, Triple] = {}

@@ -20,12 +20,30 @@ from ..namespaces import SH
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _TEXTS = {
-    "en": {"conforms": "conforms", "not": "does not conform", "Violation": "violation(s)",
-           "Warning": "warning(s)", "Info": "info message(s)", "focus": "focus node", "path": "path",
-           "value": "value", "shape": "shape", "none": "no problems found"},
-    "nl": {"conforms": "conform", "not": "niet conform", "Violation": "overtreding(en)",
-           "Warning": "waarschuwing(en)", "Info": "informatieve melding(en)", "focus": "focusknoop",
-           "path": "pad", "value": "waarde", "shape": "shape", "none": "geen problemen gevonden"},
+    "en": {
+        "conforms": "conforms",
+        "not": "does not conform",
+        "Violation": "violation(s)",
+        "Warning": "warning(s)",
+        "Info": "info message(s)",
+        "focus": "focus node",
+        "path": "path",
+        "value": "value",
+        "shape": "shape",
+        "none": "no problems found",
+    },
+    "nl": {
+        "conforms": "conform",
+        "not": "niet conform",
+        "Violation": "overtreding(en)",
+        "Warning": "waarschuwing(en)",
+        "Info": "informatieve melding(en)",
+        "focus": "focusknoop",
+        "path": "pad",
+        "value": "waarde",
+        "shape": "shape",
+        "none": "geen problemen gevonden",
+    },
 }
 
 
@@ -34,17 +52,23 @@ class ValidationResult:
     focus_node: str
     result_path: str | None
     value: str | None
-    severity: str                   # 'Violation' | 'Warning' | 'Info'
+    severity: str  # 'Violation' | 'Warning' | 'Info'
     source_shape: str
-    constraint: str                 # the constraint component, e.g. 'MinCountConstraintComponent'
-    messages: dict[str, str]        # language -> message ('' for untagged)
+    constraint: str  # the constraint component, e.g. 'MinCountConstraintComponent'
+    messages: dict[str, str]  # language -> message ('' for untagged)
 
     def message(self, lang: str = "en") -> str:
         return self.messages.get(lang) or self.messages.get("") or next(iter(self.messages.values()), self.constraint)
 
     def as_dict(self, lang: str | None = None) -> dict[str, Any]:
-        data: dict[str, Any] = {"focusNode": self.focus_node, "resultPath": self.result_path, "value": self.value,
-                "severity": self.severity, "sourceShape": self.source_shape, "constraint": self.constraint}
+        data: dict[str, Any] = {
+            "focusNode": self.focus_node,
+            "resultPath": self.result_path,
+            "value": self.value,
+            "severity": self.severity,
+            "sourceShape": self.source_shape,
+            "constraint": self.constraint,
+        }
         data["message" if lang else "messages"] = self.message(lang) if lang else self.messages
         return data
 
@@ -88,13 +112,15 @@ class ValidationReport:
         return "\n".join(lines)
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
-        return {"conforms": self.conforms, "summary": self.summary(lang or "en"),
-                "counts": {s: self.count(s) for s in SEVERITIES},
-                "results": [r.as_dict(lang) for r in self.results]}
+        return {
+            "conforms": self.conforms,
+            "summary": self.summary(lang or "en"),
+            "counts": {s: self.count(s) for s in SEVERITIES},
+            "results": [r.as_dict(lang) for r in self.results],
+        }
 
     def json_text(self, lang: str | None = None) -> str:
         return json.dumps(self.to_json(lang), ensure_ascii=False, indent=2)
-
 
 
 def report_from_graph(report: Graph, shapes: Graph) -> ValidationReport:
@@ -107,23 +133,35 @@ def _results(report: Graph, shapes: Graph) -> list[ValidationResult]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         messages = {}
-        templates = list(shapes.objects(report.value(node, SH.sourceConstraint), SH.message)) \
-            if report.value(node, SH.sourceConstraint) is not None else []
+        templates = (
+            list(shapes.objects(report.value(node, SH.sourceConstraint), SH.message))
+            if report.value(node, SH.sourceConstraint) is not None
+            else []
+        )
         for message in report.objects(node, SH.resultMessage):
             if isinstance(message, Literal):
                 messages[message.language or _language_of(str(message), templates)] = str(message)
         severity = report.value(node, SH.resultSeverity)
-        results.append(ValidationResult(
-            focus_node=_show(report.value(node, SH.focusNode)) or "",
-            result_path=_show(report.value(node, SH.resultPath)),
-            value=_show(report.value(node, SH.value)),
-            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            source_shape=_show(report.value(node, SH.sourceShape)) or "",
-            constraint=str(report.value(node, SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1],
-            messages=messages,
-        ))
-    return sorted(results, key=lambda r: (SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
-                                          r.source_shape, r.focus_node, r.result_path or ""))
+        results.append(
+            ValidationResult(
+                focus_node=_show(report.value(node, SH.focusNode)) or "",
+                result_path=_show(report.value(node, SH.resultPath)),
+                value=_show(report.value(node, SH.value)),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                source_shape=_show(report.value(node, SH.sourceShape)) or "",
+                constraint=str(report.value(node, SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1],
+                messages=messages,
+            )
+        )
+    return sorted(
+        results,
+        key=lambda r: (
+            SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
+            r.source_shape,
+            r.focus_node,
+            r.result_path or "",
+        ),
+    )
 
 
 def _language_of(message: str, templates: list[Node]) -> str:

@@ -24,8 +24,11 @@ from ..uris import UriPolicy
 def load_shapes(shapes_dir: Path | Traversable, uris: UriPolicy) -> Graph:
     """Every ``*.ttl`` of the shapes folder, relative IRIs resolved against the configured base."""
     shapes = bind_prefixes(Graph(), str(uris.ns))
-    files = sorted((f for f in shapes_dir.iterdir() if f.name.endswith(".ttl")), key=lambda f: f.name) \
-        if shapes_dir.is_dir() else []
+    files = (
+        sorted((f for f in shapes_dir.iterdir() if f.name.endswith(".ttl")), key=lambda f: f.name)
+        if shapes_dir.is_dir()
+        else []
+    )
     if not files:
         raise SourceError(str(shapes_dir), "no SHACL shapes (*.ttl) found")
     for path in files:
@@ -39,9 +42,13 @@ def load_shapes(shapes_dir: Path | Traversable, uris: UriPolicy) -> Graph:
 #: checks that). A change to one re-validates its subject only if some shape reads the link forward
 #: (``forward_predicates``): adding a project's participation must not re-validate the municipality that
 #: plays it, with its hundreds of other roles, when no shape of a municipality looks at its roles.
-HUB_PREDICATES = frozenset({URIRef("http://data.europa.eu/m8g/playsRole"),
-                            URIRef("http://www.w3.org/ns/org#hasSubOrganization"),
-                            URIRef("http://www.w3.org/2004/02/skos/core#hasTopConcept")})
+HUB_PREDICATES = frozenset(
+    {
+        URIRef("http://data.europa.eu/m8g/playsRole"),
+        URIRef("http://www.w3.org/ns/org#hasSubOrganization"),
+        URIRef("http://www.w3.org/2004/02/skos/core#hasTopConcept"),
+    }
+)
 #: Backward links that SPARQL constraints follow without an ``sh:inversePath`` declaring them.
 SPARQL_INVERSE = frozenset({URIRef("http://www.w3.org/2004/02/skos/core#hasTopConcept")})
 
@@ -61,8 +68,12 @@ def forward_predicates(shapes: Graph) -> set[URIRef]:
     """Predicates some shape reads forward from its focus node: in a property path (not under
     ``sh:inversePath``), as ``sh:targetSubjectsOf``, or right after ``$this`` in a SPARQL constraint."""
     found = {p for p in shapes.objects(None, SH.targetSubjectsOf) if isinstance(p, URIRef)}
-    found |= {p for path in shapes.objects(None, SH.path)
-              for p, _, backwards in _path_predicates(shapes, path) if not backwards}
+    found |= {
+        p
+        for path in shapes.objects(None, SH.path)
+        for p, _, backwards in _path_predicates(shapes, path)
+        if not backwards
+    }
     queries = " ".join(str(q) for q in shapes.objects(None, SH.select))
     for predicate in HUB_PREDICATES:
         local = re.split(r"[/#]", str(predicate))[-1]
@@ -71,8 +82,9 @@ def forward_predicates(shapes: Graph) -> set[URIRef]:
     return found
 
 
-def _path_predicates(shapes: Graph, path: Node, deep: bool = False,
-                     backwards: bool = False) -> Iterator[tuple[URIRef, bool, bool]]:
+def _path_predicates(
+    shapes: Graph, path: Node, deep: bool = False, backwards: bool = False
+) -> Iterator[tuple[URIRef, bool, bool]]:
     """(predicate, deep, backwards) for each predicate a SHACL property path reads: ``deep`` when it is read
     beyond the path's first node, ``backwards`` under ``sh:inversePath``."""
     if isinstance(path, URIRef):
@@ -111,8 +123,12 @@ def deep_predicates(shapes: Graph) -> set[URIRef]:
                 nested.add(shape)
                 todo.extend(shapes.objects(shape, SH.property))
                 todo.extend(o for p in _NESTING for o in shapes.objects(shape, p))
-    found |= {p for shape, path in shapes.subject_objects(SH.path)
-              for p, deep, _ in _path_predicates(shapes, path, shape in nested) if deep}
+    found |= {
+        p
+        for shape, path in shapes.subject_objects(SH.path)
+        for p, deep, _ in _path_predicates(shapes, path, shape in nested)
+        if deep
+    }
     found |= _sparql_predicates(shapes)
     return found
 
@@ -121,8 +137,9 @@ def _sparql_predicates(shapes: Graph) -> set[URIRef]:
     """Every IRI a SPARQL query in the shapes names: in full, with a declared prefix, or as the relative
     ``"ns/gzg#..."`` our queries build with ``IRI(CONCAT(...))`` to stay independent of the base URI.
     Over-counting is safe: it only re-checks more."""
-    prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
-                for d in shapes.objects(None, SH.declare)}
+    prefixes = {
+        str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace)) for d in shapes.objects(None, SH.declare)
+    }
     own = _own_namespace(shapes)
     found = set()
     for query in shapes.objects(None, SH.select):

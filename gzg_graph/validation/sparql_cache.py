@@ -20,8 +20,9 @@ def _reuse_prepared_sparql() -> None:
     original = processor.SPARQLProcessor.query
     cache: dict[tuple[str, Any, tuple[tuple[str, str], ...]], Any] = {}
 
-    def query(self: Any, query: Any, init_bindings: Any = None, init_ns: Any = None, base: Any = None,
-              **options: Any) -> Any:
+    def query(
+        self: Any, query: Any, init_bindings: Any = None, init_ns: Any = None, base: Any = None, **options: Any
+    ) -> Any:
         """rdflib's ``SPARQLProcessor.query(strOrQuery, initBindings, initNs, base, DEBUG)``; rdflib's
         ``Graph.query`` passes the first three by position and the others by keyword."""
         if isinstance(query, str):
@@ -36,7 +37,6 @@ def _reuse_prepared_sparql() -> None:
 
     setattr(query, "_gzg_cached", True)  # noqa: B010 - mypy refuses attributes on functions
     setattr(processor.SPARQLProcessor, "query", query)  # noqa: B010 - replacing a method is the point
-
 
 
 _reuse_prepared_sparql()
