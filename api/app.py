@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from gzg_graph import __version__
 from gzg_graph.config import Settings
-from gzg_graph.errors import GzgError
+from gzg_graph.errors import GzgError, Overloaded, SourceError
 from gzg_graph.namespaces import PREFIXES
 from gzg_graph.store import EmbeddedStore, Store
+from gzg_graph.store.pool import IsolatedStore, PoolLimits
 from gzg_graph.uris import UriPolicy
 
+from .limits import Slots
 from .routes import home, resources, sparql, validate
 
 log = logging.getLogger("gzg_api.requests")
@@ -28,7 +31,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     uris = UriPolicy(settings.base_uri)
     if store is None:
         store = EmbeddedStore(settings.store_dir, prefixes={**PREFIXES, "gzg": str(uris.ns)})
+    if isinstance(store, EmbeddedStore) and store.directory is not None:
+        store = IsolatedStore(store, PoolLimits.from_settings(settings))  # every query in a worker process
+    served = store
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        served.close()  # stop the query workers
+
     app = FastAPI(
+        lifespan=lifespan,
         title="gzg-graph",
         version=__version__,
         description="Linked data about Flanders' *Gemeente zonder Gemeentehuis* programme: a SPARQL 1.1 "
@@ -37,6 +50,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.uris = uris
     app.state.store = store
+    app.state.validation_slots = Slots("validation", settings.validation_slots)
     app.include_router(home.router)
     app.include_router(sparql.router)
     app.include_router(resources.router)
@@ -55,8 +69,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         )
         return response
 
+    @app.exception_handler(Overloaded)
+    async def overloaded(_: Request, exc: Overloaded) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": str(exc.retry_after)})
+
     @app.exception_handler(GzgError)
     async def gzg_error(_: Request, exc: GzgError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=400)
+        """Every error a user can act on is a 400 with its message as ``detail`` (as FastAPI gives its own
+        errors), and ``line`` and ``column`` for input that does not parse."""
+        body: dict[str, object] = {"detail": str(exc)}
+        if isinstance(exc, SourceError):
+            body.update({"line": exc.line, "column": exc.column})
+        return JSONResponse(body, status_code=400)
 
     return app

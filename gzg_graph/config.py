@@ -68,6 +68,15 @@ class Settings:
     port: int = 8000
     max_request_bytes: int = 10 * 1024 * 1024
     query_timeout_seconds: float = 30.0
+    query_workers: int = 2
+    query_waiting: int = 4
+    query_memory_mb: int = 4096
+    max_result_bytes: int = 64 * 1024 * 1024
+    max_query_bytes: int = 100 * 1024
+    max_query_depth: int = 100
+    max_query_operators: int = 2000
+    allowed_services: frozenset[str] = frozenset()
+    validation_slots: int = 2
     log_level: str = "INFO"
 
     @classmethod
@@ -84,6 +93,15 @@ class Settings:
                 port=int(os.environ.get("GZG_PORT", d.port)),
                 max_request_bytes=int(os.environ.get("GZG_MAX_REQUEST_BYTES", d.max_request_bytes)),
                 query_timeout_seconds=float(os.environ.get("GZG_QUERY_TIMEOUT", d.query_timeout_seconds)),
+                query_workers=int(os.environ.get("GZG_QUERY_WORKERS", d.query_workers)),
+                query_waiting=int(os.environ.get("GZG_QUERY_WAITING", d.query_waiting)),
+                query_memory_mb=int(os.environ.get("GZG_QUERY_MEMORY_MB", d.query_memory_mb)),
+                max_result_bytes=int(os.environ.get("GZG_MAX_RESULT_BYTES", d.max_result_bytes)),
+                max_query_bytes=int(os.environ.get("GZG_MAX_QUERY_BYTES", d.max_query_bytes)),
+                max_query_depth=int(os.environ.get("GZG_MAX_QUERY_DEPTH", d.max_query_depth)),
+                max_query_operators=int(os.environ.get("GZG_MAX_QUERY_OPERATORS", d.max_query_operators)),
+                allowed_services=frozenset(os.environ.get("GZG_SERVICE_ALLOW", "").split()),
+                validation_slots=int(os.environ.get("GZG_VALIDATION_SLOTS", d.validation_slots)),
                 log_level=os.environ.get("GZG_LOG_LEVEL", d.log_level).upper(),
             )
         except ValueError as e:

@@ -37,5 +37,25 @@ class QueryError(GzgError):
     """A SPARQL query or update is malformed or cannot be evaluated."""
 
 
+class ResultTooLarge(QueryError):
+    """A query's result exceeds the configured cap (GZG_MAX_RESULT_BYTES)."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran longer than the configured limit (GZG_QUERY_TIMEOUT) and was stopped."""
+
+
+class QueryCrashed(QueryError):
+    """A query made the query engine fail (a crash or its memory limit); it was stopped, the engine restarted."""
+
+
+class Overloaded(GzgError):
+    """Every query slot is busy: try again shortly (``retry_after`` seconds). Nothing was run."""
+
+    def __init__(self, message: str, retry_after: int = 1):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
 class StoreError(GzgError):
     """The store cannot be opened, locked or written."""

@@ -18,10 +18,12 @@ log = logging.getLogger(__name__)
 
 def add_validated(store: Store, graph: str, data: Graph, shapes: Graph) -> ValidationReport:
     """Add ``data`` to named graph ``graph`` if the store with it still conforms; else raise, writing nothing."""
-    report = validate_change(data, None, store, shapes)
-    if not report.conforms:
-        log.warning("refused a write of %d triples to %s: %s", len(data), graph, report.summary("en"))
-        raise ValidationFailed(report, f"refused, store unchanged: {report.summary('en')}")
-    store.add(graph, data.serialize(format="nt", encoding="utf-8"))
+    triples = data.serialize(format="nt", encoding="utf-8")
+    with store.locked():  # validated against the state it is committed to: no writer can come in between
+        report = validate_change(data, None, store, shapes)
+        if not report.conforms:
+            log.warning("refused a write of %d triples to %s: %s", len(data), graph, report.summary("en"))
+            raise ValidationFailed(report, f"refused, store unchanged: {report.summary('en')}")
+        store.add(graph, triples)
     log.info("added %d triples to %s", len(data), graph)
     return report

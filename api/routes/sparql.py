@@ -9,10 +9,12 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from gzg_graph.config import Settings
-from gzg_graph.errors import QueryError
 from gzg_graph.store import RdfFormat, ResultFormat, Store, detect_query_kind
+from gzg_graph.store.guard import QueryLimits, check_query
+from gzg_graph.terms import is_iri
 
 from ..deps import get_settings, get_store
 from ..negotiation import choose
@@ -36,9 +38,9 @@ def sparql_get(
 ) -> Response:
     if query is None:
         raise HTTPException(400, "missing 'query' parameter")
-    if len(query.encode("utf-8")) > settings.max_request_bytes:
+    if len(query.encode("utf-8", errors="surrogatepass")) > settings.max_request_bytes:
         raise HTTPException(413, f"query larger than {settings.max_request_bytes} bytes")
-    return _run(request, store, query, default_graph_uri, named_graph_uri)
+    return _run(request, store, settings, query, default_graph_uri, named_graph_uri)
 
 
 @router.post(
@@ -59,8 +61,9 @@ async def sparql_post(
     body = await _read_limited(request, settings.max_request_bytes)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = parse_qs(request.url.query)
+    text = _utf8(body)
     if content_type == FORM:
-        form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        form = parse_qs(text, keep_blank_values=True)
         if "update" in form:
             raise HTTPException(400, "this endpoint answers queries; SPARQL updates are not accepted here")
         if "query" not in form:
@@ -68,15 +71,41 @@ async def sparql_post(
         query = form["query"][0]
         params = {**params, **form}
     elif content_type == DIRECT:
-        query = body.decode("utf-8")
+        query = text
     else:
         raise HTTPException(415, f"POST a query as {FORM} or {DIRECT}, not {content_type or 'no content type'}")
-    return _run(request, store, query, params.get("default-graph-uri"), params.get("named-graph-uri"))
+    # the query itself runs in a worker process; this thread only waits for it (see gzg_graph.store.pool)
+    return await run_in_threadpool(
+        _run, request, store, settings, query, params.get("default-graph-uri"), params.get("named-graph-uri")
+    )
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise HTTPException(400, f"the request body is not UTF-8 (byte {e.start}); SPARQL is sent as UTF-8") from e
+
+
+def _graph_names(values: list[str] | None, parameter: str) -> list[str] | None:
+    """The graph IRIs of a dataset parameter; anything else is a 400 naming the parameter and the value."""
+    for value in values or []:
+        if not is_iri(value):
+            raise HTTPException(400, f"{parameter} {value!r} is not an absolute IRI")
+    return values
 
 
 def _run(
-    request: Request, store: Store, query: str, default_graphs: list[str] | None, named_graphs: list[str] | None
+    request: Request,
+    store: Store,
+    settings: Settings,
+    query: str,
+    default_graphs: list[str] | None,
+    named_graphs: list[str] | None,
 ) -> Response:
+    default_graphs = _graph_names(default_graphs, "default-graph-uri")
+    named_graphs = _graph_names(named_graphs, "named-graph-uri")
+    check_query(query, QueryLimits.from_settings(settings))  # size, nesting, SERVICE: QueryError -> 400
     kind = detect_query_kind(query)
     if kind == "update":
         raise HTTPException(
@@ -92,10 +121,7 @@ def _run(
         if kind == "graph"
         else ResultFormat(ResultFormat.JSON.value if media_type == "application/json" else media_type)
     )
-    try:
-        result = store.query(query, fmt, default_graphs=default_graphs, named_graphs=named_graphs)
-    except QueryError as e:
-        raise HTTPException(400, str(e)) from e
+    result = store.query(query, fmt, default_graphs=default_graphs, named_graphs=named_graphs)
     charset = "; charset=utf-8" if media_type.startswith("text/") or "json" in media_type else ""
     return Response(result.body, media_type=media_type + charset, headers={"Vary": "Accept"})
 

@@ -15,14 +15,14 @@ from fastapi.responses import JSONResponse
 from rdflib import Graph
 
 from gzg_graph.config import Settings
-from gzg_graph.errors import SourceError
 from gzg_graph.formats import RdfFormat
 from gzg_graph.sources.rdf import parse_rdf
 from gzg_graph.store import Store
 from gzg_graph.uris import UriPolicy
-from gzg_graph.validation import validate, validate_change
+from gzg_graph.validation import ValidationReport, validate, validate_change
 
 from ..deps import get_settings, get_shapes, get_store, get_uris
+from ..limits import Slots
 from ..negotiation import choose
 from .sparql import _read_limited
 
@@ -68,14 +68,8 @@ async def validate_body(
     if media_type is None:
         raise HTTPException(406, f"the report is offered as: {', '.join(REPORT_TYPES)}")
     body = await _read_limited(request, settings.max_request_bytes)
-    try:
-        data = parse_rdf(body, ACCEPTED_BODIES[content_type], "request body", uris.parse_base)
-    except SourceError as e:
-        raise HTTPException(400, {"error": e.detail, "line": e.line, "column": e.column}) from e
-    if mode == "alone" or len(store.graphs()) == 0:
-        report = validate(data, shapes)
-    else:
-        report = validate_change(data, None, store, shapes)
+    slots: Slots = request.app.state.validation_slots
+    report = await slots.run(_validate, body, ACCEPTED_BODIES[content_type], mode, store, uris, shapes)
     status = 200 if report.conforms else 422
     if media_type == "application/json":
         return JSONResponse(report.to_json(lang), status_code=status)
@@ -85,3 +79,11 @@ async def validate_body(
         status_code=status,
         media_type=f"{media_type}; charset=utf-8",
     )
+
+
+def _validate(body: bytes, fmt: RdfFormat, mode: str, store: Store, uris: UriPolicy, shapes: Graph) -> ValidationReport:
+    """Parse (as untrusted input: SourceError -> 400 with line and column) and validate, in a worker thread."""
+    data = parse_rdf(body, fmt, "request body", uris.parse_base, untrusted=True)
+    if mode == "alone" or not store.graphs():
+        return validate(data, shapes)
+    return validate_change(data, None, store, shapes)

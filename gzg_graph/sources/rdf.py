@@ -17,6 +17,7 @@ from ..formats import RdfFormat
 from ..namespaces import bind_prefixes
 from ..terms import to_rdflib
 from ..uris import UriPolicy
+from .user_input import check_document, read_limited
 
 
 def format_for(path: Path, explicit: str | None = None) -> RdfFormat:
@@ -29,10 +30,22 @@ def format_for(path: Path, explicit: str | None = None) -> RdfFormat:
 
 
 def parse_rdf(
-    data: bytes, fmt: RdfFormat, source: str, base_iri: str | None = None, graph: Graph | None = None
+    data: bytes,
+    fmt: RdfFormat,
+    source: str,
+    base_iri: str | None = None,
+    graph: Graph | None = None,
+    *,
+    untrusted: bool = False,
 ) -> Graph:
-    """Parse ``data`` into ``graph`` (a new one by default); named graphs are merged. SourceError on bad syntax."""
+    """Parse ``data`` into ``graph`` (a new one by default); named graphs are merged. SourceError on bad syntax.
+
+    ``untrusted`` (a user's file or request body) first checks the document (:func:`check_document`: no
+    DTDs, well-formed, UTF-8, not empty) and refuses a document without triples."""
+    if untrusted:
+        check_document(data, fmt, source)
     target = graph if graph is not None else Graph()
+    before = len(target)
     try:
         for quad in ox.parse(data, format=fmt.oxigraph, base_iri=base_iri):
             target.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
@@ -45,16 +58,19 @@ def parse_rdf(
         ) from e
     except ValueError as e:  # e.g. relative IRIs without a base
         raise SourceError(source, f"invalid {fmt.label}: {e}") from e
+    if untrusted and len(target) == before:
+        raise SourceError(source, f"the {fmt.label} document holds no triples")
     return target
 
 
-def read_rdf_file(path: Path, explicit_format: str | None = None, base_iri: str | None = None) -> Graph:
-    """A user's RDF file in any syntax (by extension unless ``explicit_format``)."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise SourceError(path, f"cannot read: {e.strerror}") from e
-    return parse_rdf(data, format_for(path, explicit_format), str(path), base_iri or path.resolve().as_uri())
+def read_rdf_file(
+    path: Path, explicit_format: str | None = None, base_iri: str | None = None, *, max_bytes: int = 10 * 1024 * 1024
+) -> Graph:
+    """A user's RDF file (or ``-`` for standard input) in any syntax (by extension unless ``explicit_format``),
+    read up to ``max_bytes`` and checked as untrusted input."""
+    data = read_limited(path, max_bytes)
+    base = base_iri or ("urn:gzg:stdin:" if str(path) == "-" else path.resolve().as_uri())
+    return parse_rdf(data, format_for(path, explicit_format), str(path), base, untrusted=True)
 
 
 def parse_turtle(path: Path | Traversable, uris: UriPolicy | None = None) -> Graph:

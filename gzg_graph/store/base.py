@@ -8,10 +8,13 @@ hands back rdflib terms: it has a SPARQL default here, and a native fast path wh
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import re
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,6 +154,19 @@ class Store(ABC):
             body = self.query(template % values, RdfFormat.NTRIPLES).body
             found.update(Graph().parse(data=body.decode("utf-8"), format="nt"))
         return found
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Serialise writers: a check and the write that depends on it happen inside one ``locked()`` block.
+
+        The default serialises the threads of this process; a store shared between processes overrides it
+        (the embedded store takes a file lock and reloads the newest state)."""
+        with self._writers:
+            yield
+
+    @functools.cached_property
+    def _writers(self) -> threading.RLock:
+        return threading.RLock()
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (files, connections)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import logging
 import os
@@ -36,7 +37,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..errors import QueryError, SourceError, StoreError
+from ..errors import QueryError, ResultTooLarge, SourceError, StoreError
 from ..formats import RdfFormat, ResultFormat
 from ..terms import to_oxigraph, to_oxigraph_resource, to_rdflib
 from .base import Bindings, GraphInfo, QueryResult, Store, Triple, detect_query_kind
@@ -52,14 +53,25 @@ MANIFEST = "manifest.json"
 class EmbeddedStore(Store):
     """pyoxigraph in memory; durable when given a directory, ephemeral (for tests) without one."""
 
-    def __init__(self, directory: Path | str | None = None, *, prefixes: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        directory: Path | str | None = None,
+        *,
+        prefixes: Mapping[str, str] | None = None,
+        create: bool = True,
+        max_result_bytes: int | None = None,
+    ):
+        """``create=False`` (for commands that only read) refuses a directory that holds no store rather
+        than creating an empty one; ``max_result_bytes`` bounds what one query may serialise."""
         self.directory = Path(directory) if directory is not None else None
         self.prefixes = dict(prefixes or {})
-        self._write_lock = threading.Lock()
+        self.max_result_bytes = max_result_bytes
+        self._write_lock = threading.RLock()
+        self._lock_depth = 0
         self._generation: str | None = None
         self._store = ox.Store()
         if self.directory is not None:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            _open_directory(self.directory, create)
             self.refresh()
 
     # ---------------------------------------------------------------- reading
@@ -88,10 +100,10 @@ class EmbeddedStore(Store):
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
             result = self._store.query(sparql, **options)
-            return _serialise_result(result, kind, result_format)
+            return _serialise_result(result, kind, result_format, self.max_result_bytes)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from e
-        except (OSError, ValueError, TypeError) as e:
+        except (OSError, ValueError, TypeError, RuntimeError) as e:  # e.g. an unknown function: RuntimeError
             raise QueryError(f"SPARQL evaluation error: {e}") from e
 
     def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
@@ -192,10 +204,29 @@ class EmbeddedStore(Store):
         quads = _parse_ntriples(ntriples, graph)
         self._write(lambda staging: staging.extend(quads))
 
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store's write lock (threads of this process and other processes alike), on the newest
+        generation. Validation and commit inside one ``locked()`` block see and change the same state."""
+        with self._write_lock:
+            if self._lock_depth:
+                self._lock_depth += 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth -= 1
+                return
+            with self._process_lock():
+                self._lock_depth = 1
+                try:
+                    self.refresh()  # another process may have written since we loaded
+                    yield
+                finally:
+                    self._lock_depth = 0
+
     def _write(self, apply: Callable[[ox.Store], None], *, fresh: bool = False) -> None:
         """Apply a change to a staging copy, persist it as a new generation, then make it live."""
-        with self._write_lock, self._process_lock():
-            self.refresh()  # another process may have written since we loaded
+        with self.locked():
             staging = ox.Store()
             if not fresh:
                 staging.extend(self._store)  # a copy: the live store is untouched until the switch
@@ -262,16 +293,47 @@ class EmbeddedStore(Store):
         return json.loads((self.directory / self._generation / MANIFEST).read_text(encoding="utf-8"))
 
 
+def _open_directory(directory: Path, create: bool) -> None:
+    """Check (or create) a store directory; every problem is one StoreError naming the directory."""
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"{directory} is a file, not a store directory")
+    if not create and _read_current(directory) is None:
+        raise StoreError(f"no store at {directory}: run `gzg build` first (or set GZG_STORE_DIR)")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"cannot create the store directory {directory}: {e.strerror}") from e
+
+
+class _CappedBuffer(io.BytesIO):
+    """A write target that refuses to grow past ``limit`` bytes, so a huge result stops early."""
+
+    def __init__(self, limit: int | None):
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data: Any) -> int:
+        if self.limit is not None and self.tell() + len(data) > self.limit:
+            raise ResultTooLarge(f"the result is larger than {self.limit} bytes; narrow the query or add a LIMIT")
+        return super().write(data)
+
+
 def _serialise_result(
-    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, kind: str, fmt: ResultFormat | RdfFormat | None
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
+    kind: str,
+    fmt: ResultFormat | RdfFormat | None,
+    limit: int | None = None,
 ) -> QueryResult:
+    output = _CappedBuffer(limit)
     if isinstance(result, ox.QueryTriples):
         graph_format = fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE
         if graph_format.is_dataset_format and graph_format != RdfFormat.JSONLD:
             raise QueryError(f"a CONSTRUCT/DESCRIBE result is a graph; {graph_format.value} is a dataset format")
-        return QueryResult(kind, graph_format.value, _bytes(result.serialize(format=graph_format.oxigraph)))
+        result.serialize(output, format=graph_format.oxigraph)
+        return QueryResult(kind, graph_format.value, output.getvalue())
     result_format = fmt if isinstance(fmt, ResultFormat) else ResultFormat.JSON
-    return QueryResult(kind, result_format.value, _bytes(result.serialize(format=result_format.oxigraph)))
+    result.serialize(output, format=result_format.oxigraph)
+    return QueryResult(kind, result_format.value, output.getvalue())
 
 
 def _bytes(serialised: bytes | None) -> bytes:

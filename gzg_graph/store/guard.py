@@ -1,0 +1,165 @@
+"""What a query from outside may be, checked before it reaches any engine.
+
+pyoxigraph's parser recurses: 2,500 nested braces or a chain of ~7,000 ``UNION``s overflows its stack and
+kills the process, and ``SERVICE`` makes the engine send requests to any address it can reach. So every
+query from a user (``gzg query``, ``/sparql``) is scanned here first, in linear time and without recursion:
+
+* its size, its nesting depth (``{ ( [``) and its number of operators (``&& || UNION OPTIONAL ...``) are
+  bounded (:class:`QueryLimits`), far below what breaks the parser, far above what a real query needs;
+* every ``SERVICE`` endpoint must be on the allow-list (empty by default), resolved through the query's
+  own ``PREFIX`` and ``BASE`` declarations; a variable endpoint is refused, as it cannot be checked.
+
+A refusal is a :class:`~gzg_graph.errors.QueryError` that says which limit and where (line, column), so
+the API answers 400 and the CLI prints one line; no connection is ever made for a refused query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from ..config import Settings
+from ..errors import QueryError
+
+#: Lexical pieces of SPARQL that the checks must see through: an IRI, a string, a comment.
+_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_LONG_STRING = re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"", re.S)
+_STRING = re.compile(r"'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\"")
+_COMMENT = re.compile(r"#[^\n\r]*")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.]*:?[A-Za-z0-9_\-.:%\\]*|[?$][A-Za-z0-9_]+")
+_OPERATORS = frozenset(
+    {"&&", "||", "UNION", "OPTIONAL", "MINUS", "+", "-", "*", "/", "=", "!=", "<", ">", "<=", ">=", "|", "^"}
+)
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """Bounds on a query from outside. The defaults leave room for any query a person writes."""
+
+    max_bytes: int = 100 * 1024
+    max_depth: int = 100
+    max_operators: int = 2000
+    allowed_services: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QueryLimits:
+        return cls(
+            settings.max_query_bytes, settings.max_query_depth, settings.max_query_operators, settings.allowed_services
+        )
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # 'iri', 'word', 'punct'
+    text: str
+    offset: int
+
+
+def check_query(sparql: str, limits: QueryLimits) -> None:
+    """Raise QueryError when ``sparql`` (a query or update) exceeds ``limits`` or calls a SERVICE not allowed."""
+    size = len(sparql.encode("utf-8", errors="surrogatepass"))
+    if size > limits.max_bytes:
+        raise QueryError(f"the query is {size} bytes long; at most {limits.max_bytes} are accepted")
+    depth = operators = 0
+    prefixes: dict[str, str] = {}
+    base = ""
+    tokens = list(_tokens(sparql))
+    for index, token in enumerate(tokens):
+        if token.kind == "punct" and token.text in "{([":
+            depth += 1
+            if depth > limits.max_depth:
+                raise QueryError(
+                    f"{_where(sparql, token.offset)}: the query nests deeper than {limits.max_depth} levels of {{ ( ["
+                )
+        elif token.kind == "punct" and token.text in "})]":
+            depth = max(0, depth - 1)
+        elif token.text.upper() in _OPERATORS or token.text in _OPERATORS:
+            operators += 1
+            if operators > limits.max_operators:
+                raise QueryError(
+                    f"{_where(sparql, token.offset)}: the query has more than {limits.max_operators} "
+                    "operators (&&, ||, UNION, OPTIONAL, ...)"
+                )
+        elif token.kind == "word" and token.text.upper() == "PREFIX" and index + 2 < len(tokens):
+            name, iri = tokens[index + 1], tokens[index + 2]
+            if iri.kind == "iri":
+                prefixes[name.text.rstrip(":")] = urljoin(base, iri.text[1:-1])
+        elif token.kind == "word" and token.text.upper() == "BASE" and index + 1 < len(tokens):
+            if tokens[index + 1].kind == "iri":
+                base = urljoin(base, tokens[index + 1].text[1:-1])
+        elif token.kind == "word" and token.text.upper() == "SERVICE":
+            _check_service(sparql, tokens, index, prefixes, base, limits.allowed_services)
+
+
+def _check_service(
+    sparql: str, tokens: list[_Token], index: int, prefixes: dict[str, str], base: str, allowed: frozenset[str]
+) -> None:
+    where = _where(sparql, tokens[index].offset)
+    following = tokens[index + 1 : index + 3]
+    if following and following[0].text.upper() == "SILENT":
+        following = following[1:]
+    if not following:
+        raise QueryError(f"{where}: SERVICE without an endpoint")
+    target = following[0]
+    if target.kind == "iri":
+        endpoint = urljoin(base, target.text[1:-1])
+    elif target.kind == "word" and ":" in target.text and target.text[0] not in "?$":
+        prefix, _, local = target.text.partition(":")
+        if prefix not in prefixes:
+            raise QueryError(f"{where}: SERVICE endpoint {target.text} uses an undeclared prefix")
+        endpoint = prefixes[prefix] + local
+    else:
+        raise QueryError(
+            f"{where}: SERVICE needs a fixed endpoint IRI; {target.text} cannot be checked "
+            "against the allowed endpoints"
+        )
+    if endpoint not in allowed:
+        listed = ", ".join(sorted(allowed)) if allowed else "none are configured (GZG_SERVICE_ALLOW)"
+        raise QueryError(f"{where}: SERVICE <{endpoint}> is not an allowed endpoint; allowed: {listed}")
+
+
+def _tokens(sparql: str) -> Iterator[_Token]:
+    """The query's tokens with IRIs, strings and comments recognised, so their content counts as nothing."""
+    position, length = 0, len(sparql)
+    while position < length:
+        char = sparql[position]
+        if char.isspace():
+            position += 1
+            continue
+        if char == "#":
+            match = _COMMENT.match(sparql, position)
+            position = match.end() if match else length
+            continue
+        if char == "<":
+            match = _IRI.match(sparql, position)
+            if match:
+                yield _Token("iri", match.group(), position)
+                position = match.end()
+                continue
+        if char in "'\"":
+            match = _LONG_STRING.match(sparql, position) or _STRING.match(sparql, position)
+            if match is None:  # an unterminated string: the parser will say so; nothing after it counts
+                return
+            position = match.end()
+            continue
+        match = _WORD.match(sparql, position)
+        if match:
+            yield _Token("word", match.group(), position)
+            position = match.end()
+            continue
+        two = sparql[position : position + 2]
+        if two in ("&&", "||", "!=", "<=", ">=", "^^"):
+            yield _Token("punct", two, position)
+            position += 2
+            continue
+        yield _Token("punct", char, position)
+        position += 1
+
+
+def _where(sparql: str, offset: int) -> str:
+    """``line L, column C`` (1-based) of an offset, as the parser's own errors give them."""
+    line = sparql.count("\n", 0, offset) + 1
+    column = offset - (sparql.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}"
