@@ -293,6 +293,11 @@ class EmbeddedStore(Store):
         return json.loads((self.directory / self._generation / MANIFEST).read_text(encoding="utf-8"))
 
 
+def check_store_directory(directory: Path) -> None:
+    """Raise StoreError unless ``directory`` holds a store (for reading it without loading it here)."""
+    _open_directory(directory, create=False)
+
+
 def _open_directory(directory: Path, create: bool) -> None:
     """Check (or create) a store directory; every problem is one StoreError naming the directory."""
     if directory.exists() and not directory.is_dir():

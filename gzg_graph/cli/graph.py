@@ -1,0 +1,127 @@
+"""``gzg build``, ``serve``, ``export`` and ``graphs``: making the store, serving it, reading it whole."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import GzgError
+from ..formats import RdfFormat
+from ..validation import ValidationFailed
+from .common import Lang, LangOption, StoreOption, app, err, fail, open_store, out, settings_with
+
+
+@app.command()
+def build(
+    store: StoreOption = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Source directory (default: data/).")] = None,
+    lang: LangOption = Lang.en,
+) -> None:
+    """Read data/, map it to RDF, validate it against shapes/ and replace the store's content with it."""
+    from ..build import BUILD_STEPS
+    from ..build import build as run_build
+
+    settings = settings_with(store, data)
+    try:
+        target = open_store(settings, create=True)
+        with Progress(
+            TextColumn("{task.description:<24}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("starting", total=len(BUILD_STEPS))
+
+            def on_step(step: str) -> None:
+                done = BUILD_STEPS.index(step) if step in BUILD_STEPS else 0
+                progress.update(task, description=step, completed=done)
+
+            result = run_build(settings, target, on_step=on_step)
+            progress.update(task, completed=len(BUILD_STEPS))
+    except ValidationFailed as e:
+        err.print(e.report.text(lang.value), highlight=False, markup=False)
+        fail(f"build refused, store unchanged: {e.report.summary(lang.value)}")
+    except GzgError as e:
+        fail(f"build failed, store unchanged: {e}")
+    table = Table("graph", "triples", title=f"Built {result.triples} triples into {settings.store_dir}")
+    for name, count in sorted(result.graphs.items()):
+        table.add_row(name, str(count))
+    out.print(table)
+    out.print("steps (s): " + ", ".join(f"{k} {v}" for k, v in result.seconds.items()), highlight=False)
+    if result.report is not None:
+        out.print(f"validation: {result.report.summary(lang.value)}", highlight=False)
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the store: SPARQL at /sparql, resources by URI, OpenAPI docs at /docs."""
+    import uvicorn
+
+    settings = settings_with(store)
+    try:
+        open_store(settings)  # fail here, with one clear line, rather than inside the server
+    except GzgError as e:
+        fail(str(e), 2)
+    # The web layer is started by import string, so the library never imports it; it reads its settings
+    # from the environment, where the options given here are put.
+    os.environ["GZG_STORE_DIR"] = str(settings.store_dir)
+    logging.getLogger().setLevel(settings.log_level)  # a server logs each request (GZG_LOG_LEVEL, default INFO)
+    uvicorn.run(
+        "gzg_api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        access_log=False,
+    )  # gzg_api.requests logs each request with its duration
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, nq, trig, jsonld or rdfxml.")] = "nq",
+    graph: Annotated[str | None, typer.Option(help="Only this named graph (its URI).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Dump the graph: N-Quads/TriG/JSON-LD keep the named graphs; Turtle/N-Triples/RDF-XML give their union."""
+    settings = settings_with(store)
+    try:
+        body = open_store(settings).export(RdfFormat.from_name(fmt), graph)
+        if output is None:
+            sys.stdout.buffer.write(body)
+        else:
+            output.write_bytes(body)
+            err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
+    except (GzgError, ValueError) as e:
+        fail(str(e), 2)
+    except OSError as e:
+        fail(f"cannot write {output}: {e.strerror}", 2)
+
+
+@app.command()
+def graphs(store: StoreOption = None) -> None:
+    """List the named graphs in the store with their sizes."""
+    settings = settings_with(store)
+    try:
+        infos = open_store(settings).graphs()
+    except GzgError as e:
+        fail(str(e), 2)
+    if not infos:
+        fail(f"the store at {settings.store_dir} is empty: run `gzg build` first")
+    table = Table("graph", "triples")
+    for info in infos:
+        table.add_row(info.name, str(info.triples))
+    out.print(table)
