@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from gzg_graph import __version__
@@ -68,6 +69,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             (time.perf_counter() - start) * 1000,
         )
         return response
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(_: Request, exc: RequestValidationError) -> JSONResponse:
+        """A parameter of the wrong kind is a bad request (400), like every other; 422 means "violates the shapes"."""
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"detail": f"bad parameter: {problems}"}, status_code=400)
 
     @app.exception_handler(Overloaded)
     async def overloaded(_: Request, exc: Overloaded) -> JSONResponse:

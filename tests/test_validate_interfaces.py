@@ -20,24 +20,27 @@ CALL_1 = "http://lblod.data.info/id/subsidy-measure-offer-series/9a40c72c-4761-4
 MEASURE = "http://lblod.data.info/id/subsidy-measure-offers/8379a4ea-fd83-47cc-89fa-1a72ee4fbaff"
 
 
-def new_project(store, granted: int) -> str:
-    """A new project in call 1 with Mechelen as penhouder, as a steward would send it (Turtle)."""
-    mechelen = store.select("""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+def new_project(store, granted: int, penhouder: str = "Mechelen", project: str = "nieuw") -> str:
+    """A new project in call 1 with a municipality as penhouder, as a steward would send it (Turtle)."""
+    unit = store.select(f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX besluit: <http://data.vlaanderen.be/ns/besluit#>
-        SELECT ?u WHERE { ?u skos:prefLabel "Mechelen" ; besluit:classificatie
-          <http://data.vlaanderen.be/id/concept/BestuurseenheidClassificatieCode/5ab0e9b8a3b2ca7c5e000001> }""")[0]["u"]
+        SELECT ?u WHERE {{ ?u skos:prefLabel "{penhouder}" ; besluit:classificatie
+          <http://data.vlaanderen.be/id/concept/BestuurseenheidClassificatieCode/5ab0e9b8a3b2ca7c5e000001> }}""")[0][
+        "u"
+    ]
+    participation = f"{BASE}/id/deelname/{project}--{penhouder.lower()}"
     return f"""@prefix gzg: <{BASE}/ns/gzg#> . @prefix dct: <http://purl.org/dc/terms/> .
 @prefix m8g: <http://data.europa.eu/m8g/> . @prefix schema: <http://schema.org/> .
 @prefix subsidie: <http://data.vlaanderen.be/ns/subsidie#> . @prefix transactie: <http://data.vlaanderen.be/ns/transactie#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<{BASE}/id/project/nieuw> a subsidie:SubsidiemaatregelConsumptie ; transactie:isInstantieVan <{MEASURE}> ;
+<{BASE}/id/project/{project}> a subsidie:SubsidiemaatregelConsumptie ; transactie:isInstantieVan <{MEASURE}> ;
   gzg:oproep <{CALL_1}> ; dct:title "Nieuw project"@nl ; dct:description "Een voorbeeld."@nl ;
-  dct:source <https://example.org/bron> ; gzg:toegekendBedrag <{BASE}/id/bedrag/nieuw-toegekend> ;
-  m8g:hasParticipation <{BASE}/id/deelname/nieuw--mechelen> .
-<{BASE}/id/bedrag/nieuw-toegekend> a schema:MonetaryAmount ; schema:value "{granted}"^^xsd:decimal ; schema:currency "EUR" .
-<{BASE}/id/deelname/nieuw--mechelen> a m8g:Participation ; m8g:role <{BASE}/id/concept/consortiumrol/penhouder> ;
+  dct:source <https://example.org/bron> ; gzg:toegekendBedrag <{BASE}/id/bedrag/{project}-toegekend> ;
+  m8g:hasParticipation <{participation}> .
+<{BASE}/id/bedrag/{project}-toegekend> a schema:MonetaryAmount ; schema:value "{granted}"^^xsd:decimal ; schema:currency "EUR" .
+<{participation}> a m8g:Participation ; m8g:role <{BASE}/id/concept/consortiumrol/penhouder> ;
   dct:description "Penhouder."@nl ; dct:source <https://example.org/bron> .
-<{mechelen}> m8g:playsRole <{BASE}/id/deelname/nieuw--mechelen> .
+<{unit}> m8g:playsRole <{participation}> .
 """
 
 

@@ -19,6 +19,7 @@ from gzg_graph.uris import UriPolicy
 from ..deps import get_store, get_uris
 from ..html import render_description
 from ..negotiation import choose
+from ..responses import RESOURCE_TYPES, errors, success
 
 router = APIRouter(tags=["Resources"])
 
@@ -32,15 +33,27 @@ FormatParam = Annotated[
 ]
 
 
-@router.get("/id/{path:path}", summary="A thing's URI: 303 See Other to its document", status_code=303)
+@router.get(
+    "/id/{path:path}",
+    summary="A thing's URI: 303 See Other to its document",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={303: {"description": "See the document about the thing (/doc/...).", "content": {}}, **errors(404)},
+)
 def thing(path: str, request: Request) -> RedirectResponse:
+    if not path or any(segment in ("", ".", "..") for segment in path.split("/")):
+        raise HTTPException(404, f"no thing is named /id/{path}")  # never redirect a path trick onwards
     target = f"/doc/{path}"
     if request.url.query:
         target += f"?{request.url.query}"
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
-@router.get("/doc/{path:path}", summary="The document describing a thing minted under this base")
+@router.get(
+    "/doc/{path:path}",
+    summary="The document describing a thing minted under this base",
+    responses={**success("The description", RESOURCE_TYPES), **errors(400, 404, 406, 503)},
+)
 def doc(
     path: str,
     request: Request,
@@ -52,7 +65,11 @@ def doc(
     return _describe(request, store, uris, uri, f"{uris.base}/doc/{path}", fmt)
 
 
-@router.get("/resource", summary="Describe any URI the graph knows (e.g. an LBLOD local government)")
+@router.get(
+    "/resource",
+    summary="Describe any URI the graph knows (e.g. an LBLOD local government)",
+    responses={**success("The description", RESOURCE_TYPES), **errors(400, 404, 406, 503)},
+)
 def resource(
     request: Request,
     uri: Annotated[str, Query(description="The absolute URI to describe.")],

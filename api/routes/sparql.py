@@ -18,6 +18,7 @@ from gzg_graph.terms import is_iri
 
 from ..deps import get_settings, get_store
 from ..negotiation import choose
+from ..responses import SPARQL_GRAPHS, SPARQL_RESULTS, errors, success
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -27,7 +28,11 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 
 
-@router.get("/sparql", summary="Run a SPARQL query (query in the URL)")
+@router.get(
+    "/sparql",
+    summary="Run a SPARQL query (query in the URL)",
+    responses={**success("The results", SPARQL_RESULTS + SPARQL_GRAPHS), **errors(400, 406, 413, 503)},
+)
 def sparql_get(
     request: Request,
     query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
@@ -46,6 +51,7 @@ def sparql_get(
 @router.post(
     "/sparql",
     summary="Run a SPARQL query (form-encoded or application/sparql-query body)",
+    responses={**success("The results", SPARQL_RESULTS + SPARQL_GRAPHS), **errors(400, 406, 413, 415, 503)},
     openapi_extra={
         "requestBody": {
             "content": {
@@ -60,6 +66,7 @@ async def sparql_post(
 ) -> Response:
     body = await _read_limited(request, settings.max_request_bytes)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    _require_utf8_charset(request.headers.get("content-type", ""))
     params = parse_qs(request.url.query)
     text = _utf8(body)
     if content_type == FORM:
@@ -78,6 +85,14 @@ async def sparql_post(
     return await run_in_threadpool(
         _run, request, store, settings, query, params.get("default-graph-uri"), params.get("named-graph-uri")
     )
+
+
+def _require_utf8_charset(content_type: str) -> None:
+    """SPARQL is UTF-8 (SPARQL 1.1 Protocol, 2.1.2/2.1.3): another declared charset is refused, not guessed."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise HTTPException(415, f"charset {value.strip()!r} is not accepted: send the query as UTF-8")
 
 
 def _utf8(body: bytes) -> str:

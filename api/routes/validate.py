@@ -24,6 +24,7 @@ from gzg_graph.validation import ValidationReport, validate, validate_change
 from ..deps import get_settings, get_shapes, get_store, get_uris
 from ..limits import Slots
 from ..negotiation import choose
+from ..responses import errors
 from .sparql import _read_limited
 
 router = APIRouter(tags=["Validation"])
@@ -42,6 +43,7 @@ REPORT_TYPES = ["application/json", RdfFormat.TURTLE.value, RdfFormat.JSONLD.val
     responses={
         200: {"description": "The data conforms (no sh:Violation); warnings may be listed."},
         422: {"description": "The data violates the shapes; the body is the report."},
+        **errors(400, 406, 413, 415, 503),
     },
     openapi_extra={
         "requestBody": {

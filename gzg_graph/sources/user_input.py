@@ -43,6 +43,8 @@ def check_document(data: bytes, fmt: RdfFormat, source: str) -> None:
             document = json.loads(text)
         except json.JSONDecodeError as e:
             raise SourceError(source, f"invalid JSON: {e.msg}", line=e.lineno, column=e.colno) from e
+        except RecursionError as e:
+            raise SourceError(source, "the JSON nests too deeply to be a JSON-LD document") from e
         if not isinstance(document, dict | list) or not document:
             raise SourceError(source, "a JSON-LD document is a non-empty JSON object or array")
 

@@ -1,0 +1,50 @@
+"""What the routes answer, for the OpenAPI document: the error body every 4xx/5xx shares, and each route's
+success media types. Clients (and schemathesis in the tests) check real answers against these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from gzg_graph.formats import RdfFormat, ResultFormat
+
+
+class ErrorBody(BaseModel):
+    """Every error: what is wrong (``detail``), and for unparsable input where (``line``, ``column``)."""
+
+    detail: str
+    line: int | None = None
+    column: int | None = None
+
+
+_DESCRIPTIONS = {
+    400: "Bad request: a malformed query or document, a refused query (limits, SERVICE), a bad parameter.",
+    404: "Nothing is known about this resource.",
+    406: "None of the media types in Accept is offered.",
+    413: "The request body (or query) is larger than GZG_MAX_REQUEST_BYTES.",
+    415: "The Content-Type is not one this route reads.",
+    503: "Every worker is busy: try again after Retry-After seconds.",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The documented error answers ``codes``, each with the shared error body."""
+    return {code: {"model": ErrorBody, "description": _DESCRIPTIONS[code]} for code in codes}
+
+
+def success(description: str, media_types: list[str]) -> dict[int | str, dict[str, Any]]:
+    """A 200 answer in any of ``media_types`` (its body is the serialisation, so no JSON schema applies)."""
+    return {200: {"description": description, "content": {media_type: {} for media_type in media_types}}}
+
+
+SPARQL_RESULTS = [f.value for f in ResultFormat] + ["application/json"]
+SPARQL_GRAPHS = [RdfFormat.TURTLE.value, RdfFormat.NTRIPLES.value, RdfFormat.JSONLD.value, RdfFormat.RDFXML.value]
+RESOURCE_TYPES = [
+    RdfFormat.TURTLE.value,
+    RdfFormat.JSONLD.value,
+    RdfFormat.NTRIPLES.value,
+    RdfFormat.RDFXML.value,
+    "text/html",
+    "application/json",
+]
