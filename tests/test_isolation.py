@@ -275,3 +275,36 @@ def test_a_load_validated_against_an_old_state_is_checked_again_under_the_lock(b
     add_validated(one, str(uris.graph("gzg")), parse_rdf(first, RdfFormat.TURTLE, "a", uris.parse_base), shapes)
     with pytest.raises(ValidationFailed):  # `other` still holds the old generation; the lock reloads it
         add_validated(other, str(uris.graph("gzg")), parse_rdf(second, RdfFormat.TURTLE, "b", uris.parse_base), shapes)
+
+
+def test_an_allowed_endpoint_s_error_body_is_never_echoed(built):
+    """An allow-listed endpoint that fails: the caller learns that it failed, not what it said."""
+    import http.server
+
+    class Failing(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the handler API's name
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"SECRET-REMOTE-BODY")
+
+        do_POST = do_GET  # noqa: N815
+
+        def log_message(self, *args):
+            pass
+
+    remote = http.server.HTTPServer(("127.0.0.1", 0), Failing)
+    threading.Thread(target=remote.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{remote.server_address[1]}/sparql"
+    try:
+        result = gzg(
+            "query",
+            f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
+            "--store-dir",
+            str(built[0].store_dir),
+            env={"GZG_SERVICE_ALLOW": endpoint},
+        )
+    finally:
+        remote.shutdown()
+    assert result.returncode == 2
+    assert "SECRET-REMOTE-BODY" not in result.stdout + result.stderr
+    assert "what the endpoint answered is not passed on" in result.stderr

@@ -12,8 +12,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from gzg_graph.config import Settings
+from gzg_graph.errors import QueryError
 from gzg_graph.store import RdfFormat, ResultFormat, Store, detect_query_kind
-from gzg_graph.store.guard import QueryLimits, check_query
+from gzg_graph.store.guard import QueryLimits, check_query, without_remote_text
 from gzg_graph.terms import is_iri
 
 from ..deps import get_settings, get_store
@@ -120,7 +121,7 @@ def _run(
 ) -> Response:
     default_graphs = _graph_names(default_graphs, "default-graph-uri")
     named_graphs = _graph_names(named_graphs, "named-graph-uri")
-    check_query(query, QueryLimits.from_settings(settings))  # size, nesting, SERVICE: QueryError -> 400
+    calls_service = check_query(query, QueryLimits.from_settings(settings))  # size, nesting, SERVICE: 400
     kind = detect_query_kind(query)
     if kind == "update":
         raise HTTPException(
@@ -136,7 +137,10 @@ def _run(
         if kind == "graph"
         else ResultFormat(ResultFormat.JSON.value if media_type == "application/json" else media_type)
     )
-    result = store.query(query, fmt, default_graphs=default_graphs, named_graphs=named_graphs)
+    try:
+        result = store.query(query, fmt, default_graphs=default_graphs, named_graphs=named_graphs)
+    except QueryError as e:
+        raise without_remote_text(e) if calls_service else e from None
     charset = "; charset=utf-8" if media_type.startswith("text/") or "json" in media_type else ""
     return Response(result.body, media_type=media_type + charset, headers={"Vary": "Accept"})
 

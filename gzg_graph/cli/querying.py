@@ -17,12 +17,12 @@ import typer
 from rich.table import Table
 
 from .. import queries
-from ..errors import GzgError
+from ..errors import GzgError, QueryError
 from ..formats import RdfFormat, ResultFormat
 from ..namespaces import PREFIXES
 from ..store import detect_query_kind
 from ..store.embedded import check_store_directory
-from ..store.guard import QueryLimits, check_query
+from ..store.guard import QueryLimits, check_query, without_remote_text
 from ..store.pool import PoolLimits, QueryPool
 from .common import StoreOption, app, err, fail, out, settings_with
 
@@ -48,7 +48,7 @@ def query(
     settings = settings_with(store)
     try:
         text = _query_text(sparql, settings.base_uri)
-        check_query(text, QueryLimits.from_settings(settings))
+        calls_service = check_query(text, QueryLimits.from_settings(settings))
         kind = detect_query_kind(text)
         if kind == "update":
             fail("not a query (SELECT, ASK, CONSTRUCT or DESCRIBE); `gzg load` adds data", 2)
@@ -60,6 +60,8 @@ def query(
         )
         try:
             body = pool.query(text, result_format).body
+        except QueryError as e:
+            raise without_remote_text(e) if calls_service else e from None
         finally:
             pool.close()
     except GzgError as e:

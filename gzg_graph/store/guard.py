@@ -57,12 +57,14 @@ class _Token:
     offset: int
 
 
-def check_query(sparql: str, limits: QueryLimits) -> None:
-    """Raise QueryError when ``sparql`` (a query or update) exceeds ``limits`` or calls a SERVICE not allowed."""
+def check_query(sparql: str, limits: QueryLimits) -> bool:
+    """Raise QueryError when ``sparql`` (a query or update) exceeds ``limits`` or calls a SERVICE not allowed;
+    else return whether it calls an (allowed) SERVICE, whose failures :func:`without_remote_text` hides."""
     size = len(sparql.encode("utf-8", errors="surrogatepass"))
     if size > limits.max_bytes:
         raise QueryError(f"the query is {size} bytes long; at most {limits.max_bytes} are accepted")
     depth = operators = 0
+    calls_service = False
     prefixes: dict[str, str] = {}
     base = ""
     tokens = list(_tokens(sparql))
@@ -91,6 +93,16 @@ def check_query(sparql: str, limits: QueryLimits) -> None:
                 base = urljoin(base, tokens[index + 1].text[1:-1])
         elif token.kind == "word" and token.text.upper() == "SERVICE":
             _check_service(sparql, tokens, index, prefixes, base, limits.allowed_services)
+            calls_service = True
+    return calls_service
+
+
+def without_remote_text(error: QueryError) -> QueryError:
+    """An evaluation error of a query that calls a SERVICE, without what the remote endpoint said: an
+    endpoint's error body is never passed on to our caller (it may be anything, from anywhere)."""
+    if type(error) is not QueryError or str(error).startswith("SPARQL syntax error"):
+        return error  # our own messages: timeouts, result caps, syntax
+    return QueryError("the query failed while calling a SERVICE endpoint; what the endpoint answered is not passed on")
 
 
 def _check_service(
