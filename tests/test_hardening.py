@@ -292,6 +292,9 @@ PATH_TRICKS = [
     "/sparql/../validate",
     "/%2e%2e/%2e%2e/etc/passwd",
     "/nothing-here",
+    "/docs?url=http://127.0.0.1:1/evil.json",
+    "/openapi.json?x=%00",
+    "/docs/oauth2-redirect?state=%3Cscript%3E",
     "/doc/",
     "/id/",
 ]
