@@ -133,3 +133,14 @@ def test_the_checker_sees_a_wrong_import(tmp_path):
     names = [name for _, name in _imports(planted, "gzg_graph.sources.planted")]
     assert names == ["gzg_graph.mapping", "fastapi"]
     assert _part(names[0]) == "gzg_graph.mapping" and _part("gzg_graph.uris") == "core"
+
+
+def test_every_package_is_in_the_wheel():
+    """pyproject.toml lists the packages explicitly (the layout maps folders); a new sub-package must be added."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    listed = set(config["packages"])
+    found = {_module_name(p, LIBRARY, "gzg_graph") for p in LIBRARY.rglob("__init__.py")}
+    found |= {_module_name(p, WEB, "gzg_api") for p in WEB.rglob("__init__.py")}
+    assert found - listed == set()
