@@ -162,17 +162,17 @@ def test_query_kind_is_detected_after_any_prologue(keyword: str, prologue: list[
 
 CHILD = textwrap.dedent("""
     import os, signal, sys
-    import gzg_graph.store.embedded as embedded
+    import gzg_graph.store.snapshots as snapshots
     from gzg_graph.store import EmbeddedStore
     point = sys.argv[2]
     def die():
         sys.stdout.write("dying\\n"); sys.stdout.flush()
         os.kill(os.getpid(), signal.SIGKILL)
     if point == "after-data-file":
-        real = embedded._fsync_file
-        embedded._fsync_file = lambda path: (real(path), die())
+        real = snapshots._fsync_file
+        snapshots._fsync_file = lambda path: (real(path), die())
     elif point == "before-switch":
-        embedded._write_current = lambda directory, generation: die()
+        snapshots._write_current = lambda directory, generation: die()
     store = EmbeddedStore(sys.argv[1])
     triples = b"".join(b'<http://example.org/s%d> <http://example.org/p> "%d" .\\n' % (i, i) for i in range(int(sys.argv[3])))
     sys.stdout.write("writing\\n"); sys.stdout.flush()

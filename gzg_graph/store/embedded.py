@@ -3,33 +3,22 @@
 Why in memory and not pyoxigraph's on-disk RocksDB store: measured on this project's machine
 (``benchmarks/store_modes.py``), joins and aggregates run several times faster in memory while
 loading is about as fast either way, and the whole GZG graph fits in memory many times over.
-Durability comes from the snapshot directory instead:
+Durability comes from the snapshot directory instead (:mod:`.snapshots`): a write builds the new state
+in a staging store, writes it as a new generation and only then makes it live, so a crash never loses
+committed data or shows half a write. Writers from several processes are serialised by a file lock; a
+reading process picks up a newer generation with :meth:`EmbeddedStore.refresh`.
 
-``store_dir/CURRENT``            names the live generation (replaced atomically with ``os.replace``)
-``store_dir/gen-<id>/data.nq``   the dataset as N-Quads
-``store_dir/gen-<id>/manifest.json``  graph sizes, time of writing
-
-A write builds the new state in a staging in-memory store, writes a new generation, fsyncs it, then
-switches ``CURRENT``. A crash at any point before that switch leaves the previous generation live; a
-restart loads the generation ``CURRENT`` names, so committed data is never lost. Writers from several
-processes are serialised by an exclusive ``flock`` on ``store_dir/.lock``; a reading process picks up a
-newer generation with :meth:`EmbeddedStore.refresh`.
+The store's default graph holds the set merge of the named graphs (:mod:`.dataset`), so that a query
+without a dataset sees each triple once, as SPARQL's RDF merge says.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import io
-import json
 import logging
-import os
-import shutil
 import threading
-import time
-import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +29,11 @@ from rdflib.term import Node
 from ..errors import QueryError, ResultTooLarge, SourceError, StoreError
 from ..formats import RdfFormat, ResultFormat
 from ..terms import to_oxigraph, to_oxigraph_resource, to_rdflib
+from . import snapshots
 from .base import Bindings, GraphInfo, QueryResult, Store, Triple, detect_query_kind
+from .dataset import DEFAULT, merged, merged_store, named_quads, remerge, resolve
 
 log = logging.getLogger(__name__)
-
-CURRENT = "CURRENT"
-LOCK = ".lock"
-DATA = "data.nq"
-MANIFEST = "manifest.json"
 
 
 class EmbeddedStore(Store):
@@ -71,7 +57,7 @@ class EmbeddedStore(Store):
         self._generation: str | None = None
         self._store = ox.Store()
         if self.directory is not None:
-            _open_directory(self.directory, create)
+            snapshots.open_directory(self.directory, create)
             self.refresh()
 
     # ---------------------------------------------------------------- reading
@@ -92,14 +78,20 @@ class EmbeddedStore(Store):
         options: dict[str, Any] = {}
         if bindings:
             options["substitutions"] = {ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()}
-        if default_graphs is not None:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        target = self._store
+        dataset = resolve(sparql, default_graphs, named_graphs)
+        if dataset.whole_store:  # the default graph is the materialised merge; every named graph is visible
+            options["default_graph"] = [DEFAULT] if union_default_graph else []
         else:
-            options["use_default_graph_as_union"] = union_default_graph
-        if named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            defaults = dataset.default or []
+            if len(defaults) > 1:  # several default graphs: their set merge, in a store of their own
+                target = merged_store(self._store, dataset)
+                options["default_graph"] = [DEFAULT]
+            else:
+                options["default_graph"] = [ox.NamedNode(g) for g in defaults]
+            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named or []]
         try:
-            result = self._store.query(sparql, **options)
+            result = target.query(sparql, **options)
             return _serialise_result(result, kind, result_format, self.max_result_bytes)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from e
@@ -112,7 +104,7 @@ class EmbeddedStore(Store):
         for subject in subjects:
             if isinstance(subject, Literal):
                 continue
-            for quad in self._store.quads_for_pattern(to_oxigraph_resource(subject), None, None, None):
+            for quad in self._store.quads_for_pattern(to_oxigraph_resource(subject), None, None, DEFAULT):
                 if quad.predicate not in skipped:
                     found.add((subject, URIRef(quad.predicate.value), to_rdflib(quad.object)))
         return found
@@ -125,7 +117,7 @@ class EmbeddedStore(Store):
                 continue
             target = to_oxigraph(node)
             for link in links:
-                for quad in self._store.quads_for_pattern(None, link, target, None):
+                for quad in self._store.quads_for_pattern(None, link, target, DEFAULT):
                     if isinstance(quad.subject, ox.NamedNode):
                         found.add((URIRef(quad.subject.value), URIRef(quad.predicate.value), node))
         return found
@@ -144,14 +136,12 @@ class EmbeddedStore(Store):
                 raise StoreError(f"no graph named <{graph}>")
             return _bytes(self._store.dump(format=target, from_graph=ox.NamedNode(graph), prefixes=self.prefixes))
         if fmt.is_dataset_format:
-            return _bytes(self._store.dump(format=target, prefixes=self.prefixes))
-        union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        if not isinstance(union, ox.QueryTriples):  # pragma: no cover - a CONSTRUCT always gives triples
-            raise StoreError("the union of the graphs did not come back as triples")
-        return _bytes(ox.serialize(union, format=target, prefixes=self.prefixes))
+            return _bytes(ox.serialize(named_quads(self._store), format=target, prefixes=self.prefixes))
+        return _bytes(self._store.dump(format=target, from_graph=DEFAULT, prefixes=self.prefixes))  # the merge
 
     def __len__(self) -> int:
-        return len(self._store)
+        """The number of quads in the named graphs."""
+        return sum(info.triples for info in self.graphs())
 
     @property
     def generation(self) -> str | None:
@@ -162,28 +152,36 @@ class EmbeddedStore(Store):
         """Load the generation ``CURRENT`` names if it is newer than ours; True if it changed."""
         if self.directory is None:
             return False
-        current = _read_current(self.directory)
+        current = snapshots.read_current(self.directory)
         if current is None or current == self._generation:
             return False
-        fresh = ox.Store()
-        data_file = self.directory / current / DATA
-        try:
-            fresh.bulk_load(path=str(data_file), format=ox.RdfFormat.N_QUADS)
-        except (OSError, SyntaxError) as e:
-            raise StoreError(f"cannot read snapshot {data_file}: {e}") from e
+        fresh = snapshots.load(self.directory, current)
+        fresh.extend(list(merged(fresh)))  # the default graph: the merge of the named graphs
         self._store, self._generation = fresh, current
         return True
 
     # ---------------------------------------------------------------- writing
 
     def update(self, sparql: str) -> None:
+        """Run a SPARQL update on the named graphs. The default graph is the merge of the named graphs, so an
+        update that writes to it directly (without ``GRAPH``/``WITH``) is refused, changing nothing."""
+
+        def default_graph(staging: ox.Store) -> set[tuple[Any, Any, Any]]:
+            return {(q.subject, q.predicate, q.object) for q in staging.quads_for_pattern(None, None, None, DEFAULT)}
+
         def apply(staging: ox.Store) -> None:
+            before = default_graph(staging)
             try:
                 staging.update(sparql)
             except SyntaxError as e:
                 raise QueryError(f"SPARQL syntax error: {e}") from e
-            except (OSError, ValueError) as e:
+            except (OSError, ValueError, RuntimeError) as e:
                 raise QueryError(f"SPARQL update error: {e}") from e
+            if default_graph(staging) != before:  # the update wrote to (or deleted from) the merge itself
+                raise QueryError(
+                    "the default graph is the merge of the named graphs and cannot be written to: "
+                    "name the graph (GRAPH <...> or WITH <...>)"
+                )
 
         self._write(apply)
 
@@ -216,7 +214,7 @@ class EmbeddedStore(Store):
                 finally:
                     self._lock_depth -= 1
                 return
-            with self._process_lock():
+            with snapshots.process_lock(self.directory) if self.directory else contextlib.nullcontext():
                 self._lock_depth = 1
                 try:
                     self.refresh()  # another process may have written since we loaded
@@ -231,83 +229,30 @@ class EmbeddedStore(Store):
             if not fresh:
                 staging.extend(self._store)  # a copy: the live store is untouched until the switch
             apply(staging)
+            remerge(staging)
             generation = self._persist(staging)
             self._store, self._generation = staging, generation
 
     def _persist(self, staging: ox.Store) -> str | None:
         if self.directory is None:
             return None
-        generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        target = self.directory / generation
-        tmp = self.directory / f".tmp-{generation}"
-        tmp.mkdir()
-        data_file = tmp / DATA
-        staging.dump(str(data_file), format=ox.RdfFormat.N_QUADS)
-        manifest = {
-            "generation": generation,
-            "written": datetime.now(UTC).isoformat(timespec="seconds"),
-            "quads": len(staging),
-            "graphs": {
-                g.value: sum(1 for _ in staging.quads_for_pattern(None, None, None, g)) for g in staging.named_graphs()
-            },
+        sizes = {
+            g.value: sum(1 for _ in staging.quads_for_pattern(None, None, None, g)) for g in staging.named_graphs()
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        for path in (data_file, tmp / MANIFEST):
-            _fsync_file(path)
-        os.rename(tmp, target)
-        _fsync_dir(self.directory)
-        _write_current(self.directory, generation)
-        self._remove_stale(keep=generation)
-        log.info("store %s: wrote generation %s (%d quads)", self.directory, generation, len(staging))
+        generation = snapshots.write(self.directory, named_quads(staging), sizes)
+        log.info("store %s: wrote generation %s (%d quads)", self.directory, generation, sum(sizes.values()))
         return generation
 
-    def _remove_stale(self, keep: str) -> None:
-        """Delete old generations and leftovers of interrupted writes (we hold the process lock)."""
-        if self.directory is None:
-            return
-        for entry in self.directory.iterdir():
-            if entry.is_dir() and entry.name != keep and entry.name.startswith(("gen-", ".tmp-")):
-                shutil.rmtree(entry, ignore_errors=True)
-            elif entry.is_file() and entry.name.startswith(f".{CURRENT}."):  # a pointer switch cut short
-                entry.unlink(missing_ok=True)
-
-    @contextlib.contextmanager
-    def _process_lock(self) -> Iterator[None]:
-        if self.directory is None:
-            yield
-            return
-        with open(self.directory / LOCK, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            except OSError as e:
-                raise StoreError(f"cannot lock {self.directory}: {e}") from e
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def manifest(self) -> dict:
+    def manifest(self) -> dict[str, Any]:
         """What the live generation's manifest says (empty for an ephemeral or empty store)."""
         if self.directory is None or self._generation is None:
             return {}
-        return json.loads((self.directory / self._generation / MANIFEST).read_text(encoding="utf-8"))
+        return snapshots.manifest(self.directory, self._generation)
 
 
 def check_store_directory(directory: Path) -> None:
     """Raise StoreError unless ``directory`` holds a store (for reading it without loading it here)."""
-    _open_directory(directory, create=False)
-
-
-def _open_directory(directory: Path, create: bool) -> None:
-    """Check (or create) a store directory; every problem is one StoreError naming the directory."""
-    if directory.exists() and not directory.is_dir():
-        raise StoreError(f"{directory} is a file, not a store directory")
-    if not create and _read_current(directory) is None:
-        raise StoreError(f"no store at {directory}: run `gzg build` first (or set GZG_STORE_DIR)")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise StoreError(f"cannot create the store directory {directory}: {e.strerror}") from e
+    snapshots.open_directory(directory, create=False)
 
 
 class _CappedBuffer(io.BytesIO):
@@ -359,32 +304,3 @@ def _parse_ntriples(data: bytes, graph: str) -> list[ox.Quad]:
         raise SourceError(
             f"<data for graph {graph}>", str(e), line=getattr(e, "lineno", None), column=getattr(e, "offset", None)
         ) from e
-
-
-def _read_current(directory: Path) -> str | None:
-    try:
-        name = (directory / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    return name if name and (directory / name / DATA).is_file() else None
-
-
-def _write_current(directory: Path, generation: str) -> None:
-    tmp = directory / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
-    tmp.write_text(generation + "\n", encoding="utf-8")
-    _fsync_file(tmp)
-    os.replace(tmp, directory / CURRENT)
-    _fsync_dir(directory)
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -51,7 +51,7 @@ class QueryLimits:
 
 
 @dataclass(frozen=True)
-class _Token:
+class Token:
     kind: str  # 'iri', 'word', 'punct'
     text: str
     offset: int
@@ -67,8 +67,8 @@ def check_query(sparql: str, limits: QueryLimits) -> bool:
     calls_service = False
     prefixes: dict[str, str] = {}
     base = ""
-    tokens = list(_tokens(sparql))
-    for index, token in enumerate(tokens):
+    items = list(tokens(sparql))
+    for index, token in enumerate(items):
         if token.kind == "punct" and token.text in "{([":
             depth += 1
             if depth > limits.max_depth:
@@ -84,15 +84,15 @@ def check_query(sparql: str, limits: QueryLimits) -> bool:
                     f"{_where(sparql, token.offset)}: the query has more than {limits.max_operators} "
                     "operators (&&, ||, UNION, OPTIONAL, ...)"
                 )
-        elif token.kind == "word" and token.text.upper() == "PREFIX" and index + 2 < len(tokens):
-            name, iri = tokens[index + 1], tokens[index + 2]
+        elif token.kind == "word" and token.text.upper() == "PREFIX" and index + 2 < len(items):
+            name, iri = items[index + 1], items[index + 2]
             if iri.kind == "iri":
                 prefixes[name.text.rstrip(":")] = urljoin(base, iri.text[1:-1])
-        elif token.kind == "word" and token.text.upper() == "BASE" and index + 1 < len(tokens):
-            if tokens[index + 1].kind == "iri":
-                base = urljoin(base, tokens[index + 1].text[1:-1])
+        elif token.kind == "word" and token.text.upper() == "BASE" and index + 1 < len(items):
+            if items[index + 1].kind == "iri":
+                base = urljoin(base, items[index + 1].text[1:-1])
         elif token.kind == "word" and token.text.upper() == "SERVICE":
-            _check_service(sparql, tokens, index, prefixes, base, limits.allowed_services)
+            _check_service(sparql, items, index, prefixes, base, limits.allowed_services)
             calls_service = True
     return calls_service
 
@@ -106,10 +106,10 @@ def without_remote_text(error: QueryError) -> QueryError:
 
 
 def _check_service(
-    sparql: str, tokens: list[_Token], index: int, prefixes: dict[str, str], base: str, allowed: frozenset[str]
+    sparql: str, items: list[Token], index: int, prefixes: dict[str, str], base: str, allowed: frozenset[str]
 ) -> None:
-    where = _where(sparql, tokens[index].offset)
-    following = tokens[index + 1 : index + 3]
+    where = _where(sparql, items[index].offset)
+    following = items[index + 1 : index + 3]
     if following and following[0].text.upper() == "SILENT":
         following = following[1:]
     if not following:
@@ -132,7 +132,7 @@ def _check_service(
         raise QueryError(f"{where}: SERVICE <{endpoint}> is not an allowed endpoint; allowed: {listed}")
 
 
-def _tokens(sparql: str) -> Iterator[_Token]:
+def tokens(sparql: str) -> Iterator[Token]:
     """The query's tokens with IRIs, strings and comments recognised, so their content counts as nothing."""
     position, length = 0, len(sparql)
     while position < length:
@@ -147,7 +147,7 @@ def _tokens(sparql: str) -> Iterator[_Token]:
         if char == "<":
             match = _IRI.match(sparql, position)
             if match:
-                yield _Token("iri", match.group(), position)
+                yield Token("iri", match.group(), position)
                 position = match.end()
                 continue
         if char in "'\"":
@@ -158,15 +158,15 @@ def _tokens(sparql: str) -> Iterator[_Token]:
             continue
         match = _WORD.match(sparql, position)
         if match:
-            yield _Token("word", match.group(), position)
+            yield Token("word", match.group(), position)
             position = match.end()
             continue
         two = sparql[position : position + 2]
         if two in ("&&", "||", "!=", "<=", ">=", "^^"):
-            yield _Token("punct", two, position)
+            yield Token("punct", two, position)
             position += 2
             continue
-        yield _Token("punct", char, position)
+        yield Token("punct", char, position)
         position += 1
 
 

@@ -1,0 +1,104 @@
+"""The RDF dataset a query runs over, as the SPARQL 1.1 specification defines it.
+
+* Without a dataset (no ``FROM``/``FROM NAMED`` in the query, no ``default-graph-uri``/``named-graph-uri``
+  from the protocol) the default graph is the RDF merge of all named graphs: a *set* of triples, so a
+  triple in two graphs counts once. pyoxigraph's own union is a bag (its issue 1919, open in 0.5.13), so
+  the embedded store keeps that merge materialised in the store's default graph (:func:`merged`), which
+  nothing else writes to.
+* A query's own ``FROM``/``FROM NAMED`` define its dataset (:func:`from_clauses`); the protocol's
+  parameters, when given, take precedence over them (SPARQL 1.1 Protocol, 2.1.4). With only named graphs
+  the default graph is empty; with only default graphs there are no named graphs.
+* Several default graphs are merged as a set too: the query then runs over a small store holding their
+  merge (:func:`merged_store`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+
+from .guard import tokens
+
+DEFAULT = ox.DefaultGraph()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Graph IRIs of a query's dataset: ``None`` for "the whole store" (merge as default, all named)."""
+
+    default: list[str] | None = None
+    named: list[str] | None = None
+
+    @property
+    def whole_store(self) -> bool:
+        return self.default is None and self.named is None
+
+
+def resolve(sparql: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Dataset:
+    """The dataset of a query: the protocol's graphs if given, else the query's FROM clauses, else the store."""
+    if default_graphs is not None or named_graphs is not None:
+        return Dataset(list(default_graphs or []), list(named_graphs or []))
+    return from_clauses(sparql) or Dataset()
+
+
+def from_clauses(sparql: str) -> Dataset | None:
+    """The ``FROM`` and ``FROM NAMED`` graphs of a query (prefixes and BASE resolved), None without any."""
+    default: list[str] = []
+    named: list[str] = []
+    prefixes: dict[str, str] = {}
+    base = ""
+    found = False
+    items = list(tokens(sparql))
+    for index, token in enumerate(items):
+        word = token.text.upper()
+        if word == "PREFIX" and index + 2 < len(items) and items[index + 2].kind == "iri":
+            prefixes[items[index + 1].text.rstrip(":")] = urljoin(base, items[index + 2].text[1:-1])
+        elif word == "BASE" and index + 1 < len(items) and items[index + 1].kind == "iri":
+            base = urljoin(base, items[index + 1].text[1:-1])
+        elif word == "FROM" and token.kind == "word":
+            found = True
+            is_named = index + 1 < len(items) and items[index + 1].text.upper() == "NAMED"
+            target = items[index + 2] if is_named else items[index + 1] if index + 1 < len(items) else None
+            iri = _iri(target, prefixes, base) if target is not None else None
+            if iri is not None:
+                (named if is_named else default).append(iri)
+    return Dataset(default, named) if found else None
+
+
+def _iri(token: object, prefixes: dict[str, str], base: str) -> str | None:
+    kind, text = getattr(token, "kind", ""), getattr(token, "text", "")
+    if kind == "iri":
+        return urljoin(base, text[1:-1])
+    if kind == "word" and ":" in text:
+        prefix, _, local = text.partition(":")
+        return prefixes[prefix] + local if prefix in prefixes else None
+    return None
+
+
+def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """The store's quads in named graphs (not the materialised merge)."""
+    return (quad for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph))
+
+
+def merged(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """``quads`` as triples of the default graph: added to a store, a set merge."""
+    return (ox.Quad(q.subject, q.predicate, q.object, DEFAULT) for q in quads)
+
+
+def remerge(store: ox.Store) -> None:
+    """Rebuild ``store``'s default graph as the merge of its named graphs (after a write changed them)."""
+    store.clear_graph(DEFAULT)
+    store.extend(list(merged(named_quads(store))))
+
+
+def merged_store(store: ox.Store, dataset: Dataset) -> ox.Store:
+    """A store whose default graph is the set merge of ``dataset.default``, with its named graphs copied."""
+    result = ox.Store()
+    for name in dataset.default or []:
+        result.extend(list(merged(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))))
+    for name in dataset.named or []:
+        result.extend(list(store.quads_for_pattern(None, None, None, ox.NamedNode(name))))
+    return result
