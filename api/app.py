@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from gzg_graph import __version__
@@ -52,6 +53,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.uris = uris
     app.state.store = store
     app.state.validation_slots = Slots("validation", settings.validation_slots)
+    # Reads are open to web pages of any origin listed in GZG_CORS_ORIGINS (default: all), as open data is.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "Accept-Language"],
+        max_age=3600,
+    )
     app.include_router(home.router)
     app.include_router(sparql.router)
     app.include_router(resources.router)

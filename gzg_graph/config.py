@@ -77,6 +77,7 @@ class Settings:
     max_query_operators: int = 2000
     allowed_services: frozenset[str] = frozenset()
     validation_slots: int = 2
+    cors_origins: tuple[str, ...] = ("*",)
     log_level: str = "INFO"
 
     @classmethod
@@ -102,6 +103,7 @@ class Settings:
                 max_query_operators=int(os.environ.get("GZG_MAX_QUERY_OPERATORS", d.max_query_operators)),
                 allowed_services=frozenset(os.environ.get("GZG_SERVICE_ALLOW", "").split()),
                 validation_slots=int(os.environ.get("GZG_VALIDATION_SLOTS", d.validation_slots)),
+                cors_origins=tuple(os.environ.get("GZG_CORS_ORIGINS", " ".join(d.cors_origins)).split()),
                 log_level=os.environ.get("GZG_LOG_LEVEL", d.log_level).upper(),
             )
         except ValueError as e:

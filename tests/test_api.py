@@ -213,3 +213,34 @@ def test_sparqlwrapper_against_a_running_server(built):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+# --- what browsers and generic clients expect: HEAD, CORS, one query per request ---------------------------
+
+
+def test_head_answers_like_get_without_a_body(client):
+    for path, params in (("/sparql", {"query": calls_query()}), ("/doc/dataset/gzg", {}), ("/", {})):
+        got, head = client.get(path, params=params), client.head(path, params=params)
+        assert head.status_code == got.status_code == 200, path
+        assert head.headers["content-type"] == got.headers["content-type"] and head.content == b""
+
+
+def test_cors_lets_web_pages_of_other_origins_read(client):
+    answer = client.get("/sparql", params={"query": calls_query()}, headers={"origin": "https://example.org"})
+    assert answer.headers["access-control-allow-origin"] in ("*", "https://example.org")
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "origin": "https://example.org",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
+
+
+def test_a_repeated_query_parameter_is_refused(client):
+    twice = client.get("/sparql", params=[("query", "ASK {}"), ("query", "SELECT * {}")])
+    assert twice.status_code == 400 and "more than one" in twice.json()["detail"]
+    in_url_and_form = client.post("/sparql", params={"query": "ASK {}"}, data={"query": "ASK {}"})
+    assert in_url_and_form.status_code == 400

@@ -18,7 +18,7 @@ from ..negotiation import choose
 router = APIRouter(tags=["Service"])
 
 
-@router.get("/", summary="Service overview: graphs, endpoint and example queries")
+@router.api_route("/", methods=["GET", "HEAD"], summary="Service overview: graphs, endpoint and example queries")
 def home(request: Request, store: Store = Depends(get_store), uris: UriPolicy = Depends(get_uris)) -> Response:
     graphs: list[dict[str, str | int]] = [
         {"graph": g.name, "triples": g.triples, "document": g.name.replace("/id/", "/doc/", 1)} for g in store.graphs()

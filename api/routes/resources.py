@@ -33,8 +33,9 @@ FormatParam = Annotated[
 ]
 
 
-@router.get(
-    "/id/{path:path}",
+@router.api_route(
+    methods=["GET", "HEAD"],
+    path="/id/{path:path}",
     summary="A thing's URI: 303 See Other to its document",
     status_code=303,
     response_class=RedirectResponse,
@@ -49,8 +50,9 @@ def thing(path: str, request: Request) -> RedirectResponse:
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
-@router.get(
-    "/doc/{path:path}",
+@router.api_route(
+    methods=["GET", "HEAD"],
+    path="/doc/{path:path}",
     summary="The document describing a thing minted under this base",
     responses={**success("The description", RESOURCE_TYPES), **errors(400, 404, 406, 503)},
 )
@@ -65,8 +67,9 @@ def doc(
     return _describe(request, store, uris, uri, f"{uris.base}/doc/{path}", fmt)
 
 
-@router.get(
-    "/resource",
+@router.api_route(
+    methods=["GET", "HEAD"],
+    path="/resource",
     summary="Describe any URI the graph knows (e.g. an LBLOD local government)",
     responses={**success("The description", RESOURCE_TYPES), **errors(400, 404, 406, 503)},
 )

@@ -29,8 +29,9 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 
 
-@router.get(
+@router.api_route(
     "/sparql",
+    methods=["GET", "HEAD"],
     summary="Run a SPARQL query (query in the URL)",
     responses={**success("The results", SPARQL_RESULTS + SPARQL_GRAPHS), **errors(400, 406, 413, 503)},
 )
@@ -44,6 +45,8 @@ def sparql_get(
 ) -> Response:
     if query is None:
         raise HTTPException(400, "missing 'query' parameter")
+    if len(request.query_params.getlist("query")) > 1:
+        raise HTTPException(400, "more than one 'query' parameter: send one query per request")
     if len(query.encode("utf-8", errors="surrogatepass")) > settings.max_request_bytes:
         raise HTTPException(413, f"query larger than {settings.max_request_bytes} bytes")
     return _run(request, store, settings, query, default_graph_uri, named_graph_uri)
@@ -76,6 +79,8 @@ async def sparql_post(
             raise HTTPException(400, "this endpoint answers queries; SPARQL updates are not accepted here")
         if "query" not in form:
             raise HTTPException(400, "missing 'query' field in the form")
+        if len(form["query"]) > 1 or "query" in params:
+            raise HTTPException(400, "more than one 'query' parameter: send one query per request")
         query = form["query"][0]
         params = {**params, **form}
     elif content_type == DIRECT:
