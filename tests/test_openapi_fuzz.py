@@ -18,7 +18,7 @@ from schemathesis.checks import (
 
 pytestmark = pytest.mark.slow
 
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 25
 
 
 @pytest.fixture(scope="module")
