@@ -143,7 +143,9 @@ def _run(
         else ResultFormat(ResultFormat.JSON.value if media_type == "application/json" else media_type)
     )
     try:
-        result = store.query(query, fmt, default_graphs=default_graphs, named_graphs=named_graphs)
+        result = store.query(
+            query, fmt, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=f"{settings.base_uri}/sparql"
+        )
     except QueryError as e:
         raise without_remote_text(e) if calls_service else e from None
     charset = "; charset=utf-8" if media_type.startswith("text/") or "json" in media_type else ""

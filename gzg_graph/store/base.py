@@ -82,6 +82,7 @@ class Store(ABC):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         bindings: Bindings | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; raises :class:`~gzg_graph.errors.QueryError` on a bad query.
 
@@ -89,6 +90,7 @@ class Store(ABC):
         to query a dataset split by source), unless ``default_graphs`` names the graphs explicitly.
         ``bindings`` gives variables their values as RDF terms, never pasted into the query's text: a store
         that can bind them natively does (pyoxigraph's ``substitutions``); others use :func:`bind_values`.
+        ``base_iri`` resolves the query's relative IRIs (the endpoint's own URL, as the protocol allows).
         """
 
     @abstractmethod

@@ -71,11 +71,12 @@ class EmbeddedStore(Store):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         bindings: Bindings | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         kind = detect_query_kind(sparql)
         if kind == "update":
             raise QueryError("not a query (SELECT, ASK, CONSTRUCT or DESCRIBE); updates go to update()")
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
         if bindings:
             options["substitutions"] = {ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()}
         target = self._store

@@ -254,6 +254,7 @@ class IsolatedStore(Store):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         bindings: Bindings | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         return self.pool.query(
             sparql,
@@ -262,6 +263,7 @@ class IsolatedStore(Store):
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             bindings=bindings,
+            base_iri=base_iri,
         )
 
     def update(self, sparql: str) -> None:
