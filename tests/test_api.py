@@ -87,7 +87,7 @@ def test_default_graph_uri_restricts_the_default_graph(client, built):
     "request_kwargs, status, fragment",
     [
         ({"params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "syntax"),
-        ({"params": {}}, 400, "missing"),
+        ({"params": {}, "headers": {"accept": "application/sparql-results+json"}}, 400, "missing"),
         ({"params": {"query": "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"}}, 400, "update"),
         (
             {"params": {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, "headers": {"accept": "image/png"}},

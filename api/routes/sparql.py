@@ -13,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from gzg_graph.config import Settings
 from gzg_graph.errors import QueryError
+from gzg_graph.publishing import describe
+from gzg_graph.publishing.service import service_description
 from gzg_graph.store import RdfFormat, ResultFormat, Store, detect_query_kind
 from gzg_graph.store.guard import QueryLimits, check_query, without_remote_text
 from gzg_graph.terms import is_iri
@@ -25,6 +27,8 @@ router = APIRouter(tags=["SPARQL"])
 
 RESULT_TYPES = [f.value for f in ResultFormat] + ["application/json"]
 GRAPH_TYPES = [RdfFormat.TURTLE.value, RdfFormat.NTRIPLES.value, RdfFormat.JSONLD.value, RdfFormat.RDFXML.value]
+#: The syntaxes of the service description (a graph).
+DESCRIPTION_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 
@@ -32,7 +36,7 @@ DIRECT = "application/sparql-query"
 @router.api_route(
     "/sparql",
     methods=["GET", "HEAD"],
-    summary="Run a SPARQL query (query in the URL)",
+    summary="Run a SPARQL query (query in the URL); without a query, the service description",
     responses={**success("The results", SPARQL_RESULTS + SPARQL_GRAPHS), **errors(400, 406, 413, 503)},
 )
 def sparql_get(
@@ -44,7 +48,7 @@ def sparql_get(
     settings: Settings = Depends(get_settings),
 ) -> Response:
     if query is None:
-        raise HTTPException(400, "missing 'query' parameter")
+        return _service_description(request, store, settings)
     if len(request.query_params.getlist("query")) > 1:
         raise HTTPException(400, "more than one 'query' parameter: send one query per request")
     if len(query.encode("utf-8", errors="surrogatepass")) > settings.max_request_bytes:
@@ -91,6 +95,20 @@ async def sparql_post(
     return await run_in_threadpool(
         _run, request, store, settings, query, params.get("default-graph-uri"), params.get("named-graph-uri")
     )
+
+
+def _service_description(request: Request, store: Store, settings: Settings) -> Response:
+    """``GET /sparql`` without a query: the SPARQL 1.1 Service Description, in the RDF syntax asked for."""
+    offered = [f.value for f in DESCRIPTION_FORMATS]
+    media_type = choose(request.headers.get("accept"), offered)
+    if media_type is None:
+        raise HTTPException(
+            400, f"missing 'query' parameter (or ask for the service description in RDF: {', '.join(offered)})"
+        )
+    graph = service_description(store, f"{settings.base_uri}/sparql")
+    body = describe.serialise(graph, RdfFormat(media_type))
+    charset = "" if media_type == RdfFormat.RDFXML.value else "; charset=utf-8"
+    return Response(body, media_type=media_type + charset, headers={"Vary": "Accept"})
 
 
 def _require_utf8_charset(content_type: str) -> None:
