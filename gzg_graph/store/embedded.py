@@ -31,7 +31,7 @@ from ..formats import RdfFormat, ResultFormat
 from ..terms import to_oxigraph, to_oxigraph_resource, to_rdflib
 from . import snapshots
 from .base import Bindings, GraphInfo, QueryResult, Store, Triple, detect_query_kind
-from .dataset import DEFAULT, merged, merged_store, named_quads, remerge, resolve
+from .dataset import DEFAULT, merged_store, named_quads, remerge, resolve
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ class EmbeddedStore(Store):
         if current is None or current == self._generation:
             return False
         fresh = snapshots.load(self.directory, current)
-        fresh.extend(list(merged(fresh)))  # the default graph: the merge of the named graphs
+        remerge(fresh)  # the default graph: the merge of the named graphs
         self._store, self._generation = fresh, current
         return True
 
@@ -171,6 +171,7 @@ class EmbeddedStore(Store):
             return {(q.subject, q.predicate, q.object) for q in staging.quads_for_pattern(None, None, None, DEFAULT)}
 
         def apply(staging: ox.Store) -> None:
+            remerge(staging)  # the update sees the default graph it would see in a query
             before = default_graph(staging)
             try:
                 staging.update(sparql)
@@ -228,7 +229,9 @@ class EmbeddedStore(Store):
         with self.locked():
             staging = ox.Store()
             if not fresh:
-                staging.extend(self._store)  # a copy: the live store is untouched until the switch
+                # a copy of the named graphs (the live store is untouched until the switch); the merge is
+                # rebuilt once, after the change
+                staging.extend(list(named_quads(self._store)))
             apply(staging)
             remerge(staging)
             generation = self._persist(staging)
