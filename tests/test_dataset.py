@@ -111,3 +111,8 @@ def test_over_http_the_dataset_parameters_apply(store, built):
     assert whole["results"]["bindings"][0]["n"]["value"] == "7"
     only_named = client.get("/sparql", params={"query": CALLS, "named-graph-uri": store.graphs()[0].name}, headers=json)
     assert only_named.status_code == 200 and only_named.json()["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+def test_an_unfinished_from_clause_is_a_syntax_error(overlapping):
+    with pytest.raises(QueryError, match="syntax"):
+        overlapping.query("SELECT * FROM NAMED")

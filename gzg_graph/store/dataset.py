@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from .guard import tokens
+from .guard import Prologue, tokens
 
 DEFAULT = ox.DefaultGraph()
 
@@ -48,34 +47,19 @@ def from_clauses(sparql: str) -> Dataset | None:
     """The ``FROM`` and ``FROM NAMED`` graphs of a query (prefixes and BASE resolved), None without any."""
     default: list[str] = []
     named: list[str] = []
-    prefixes: dict[str, str] = {}
-    base = ""
+    prologue = Prologue()
     found = False
     items = list(tokens(sparql))
     for index, token in enumerate(items):
-        word = token.text.upper()
-        if word == "PREFIX" and index + 2 < len(items) and items[index + 2].kind == "iri":
-            prefixes[items[index + 1].text.rstrip(":")] = urljoin(base, items[index + 2].text[1:-1])
-        elif word == "BASE" and index + 1 < len(items) and items[index + 1].kind == "iri":
-            base = urljoin(base, items[index + 1].text[1:-1])
-        elif word == "FROM" and token.kind == "word":
-            found = True
-            is_named = index + 1 < len(items) and items[index + 1].text.upper() == "NAMED"
-            target = items[index + 2] if is_named else items[index + 1] if index + 1 < len(items) else None
-            iri = _iri(target, prefixes, base) if target is not None else None
-            if iri is not None:
-                (named if is_named else default).append(iri)
+        if prologue.declare(items, index) or not (token.kind == "word" and token.text.upper() == "FROM"):
+            continue
+        found = True
+        is_named = index + 1 < len(items) and items[index + 1].text.upper() == "NAMED"
+        position = index + 2 if is_named else index + 1
+        iri = prologue.iri(items[position] if position < len(items) else None)
+        if iri is not None:
+            (named if is_named else default).append(iri)
     return Dataset(default, named) if found else None
-
-
-def _iri(token: object, prefixes: dict[str, str], base: str) -> str | None:
-    kind, text = getattr(token, "kind", ""), getattr(token, "text", "")
-    if kind == "iri":
-        return urljoin(base, text[1:-1])
-    if kind == "word" and ":" in text:
-        prefix, _, local = text.partition(":")
-        return prefixes[prefix] + local if prefix in prefixes else None
-    return None
 
 
 def named_quads(store: ox.Store) -> Iterator[ox.Quad]:

@@ -57,6 +57,36 @@ class Token:
     offset: int
 
 
+@dataclass
+class Prologue:
+    """The PREFIX and BASE declarations read so far, to resolve the IRIs a query names (SERVICE, FROM)."""
+
+    prefixes: dict[str, str] = field(default_factory=dict)
+    base: str = ""
+
+    def declare(self, items: list[Token], index: int) -> bool:
+        """Record the PREFIX or BASE declaration that starts at ``items[index]``; False if none does."""
+        word = items[index].text.upper() if items[index].kind == "word" else ""
+        if word == "PREFIX" and index + 2 < len(items) and items[index + 2].kind == "iri":
+            self.prefixes[items[index + 1].text.rstrip(":")] = urljoin(self.base, items[index + 2].text[1:-1])
+            return True
+        if word == "BASE" and index + 1 < len(items) and items[index + 1].kind == "iri":
+            self.base = urljoin(self.base, items[index + 1].text[1:-1])
+            return True
+        return False
+
+    def iri(self, token: Token | None) -> str | None:
+        """The absolute IRI a token names (an IRI against BASE, a prefixed name with a declared prefix)."""
+        if token is None:
+            return None
+        if token.kind == "iri":
+            return urljoin(self.base, token.text[1:-1])
+        if token.kind == "word" and ":" in token.text and token.text[0] not in "?$":
+            prefix, _, local = token.text.partition(":")
+            return self.prefixes[prefix] + local if prefix in self.prefixes else None
+        return None
+
+
 def check_query(sparql: str, limits: QueryLimits) -> bool:
     """Raise QueryError when ``sparql`` (a query or update) exceeds ``limits`` or calls a SERVICE not allowed;
     else return whether it calls an (allowed) SERVICE, whose failures :func:`without_remote_text` hides."""
@@ -65,8 +95,7 @@ def check_query(sparql: str, limits: QueryLimits) -> bool:
         raise QueryError(f"the query is {size} bytes long; at most {limits.max_bytes} are accepted")
     depth = operators = 0
     calls_service = False
-    prefixes: dict[str, str] = {}
-    base = ""
+    prologue = Prologue()
     items = list(tokens(sparql))
     for index, token in enumerate(items):
         if token.kind == "punct" and token.text in "{([":
@@ -84,15 +113,10 @@ def check_query(sparql: str, limits: QueryLimits) -> bool:
                     f"{_where(sparql, token.offset)}: the query has more than {limits.max_operators} "
                     "operators (&&, ||, UNION, OPTIONAL, ...)"
                 )
-        elif token.kind == "word" and token.text.upper() == "PREFIX" and index + 2 < len(items):
-            name, iri = items[index + 1], items[index + 2]
-            if iri.kind == "iri":
-                prefixes[name.text.rstrip(":")] = urljoin(base, iri.text[1:-1])
-        elif token.kind == "word" and token.text.upper() == "BASE" and index + 1 < len(items):
-            if items[index + 1].kind == "iri":
-                base = urljoin(base, items[index + 1].text[1:-1])
+        elif prologue.declare(items, index):
+            continue
         elif token.kind == "word" and token.text.upper() == "SERVICE":
-            _check_service(sparql, items, index, prefixes, base, limits.allowed_services)
+            _check_service(sparql, items, index, prologue, limits.allowed_services)
             calls_service = True
     return calls_service
 
@@ -105,9 +129,7 @@ def without_remote_text(error: QueryError) -> QueryError:
     return QueryError("the query failed while calling a SERVICE endpoint; what the endpoint answered is not passed on")
 
 
-def _check_service(
-    sparql: str, items: list[Token], index: int, prefixes: dict[str, str], base: str, allowed: frozenset[str]
-) -> None:
+def _check_service(sparql: str, items: list[Token], index: int, prologue: Prologue, allowed: frozenset[str]) -> None:
     where = _where(sparql, items[index].offset)
     following = items[index + 1 : index + 3]
     if following and following[0].text.upper() == "SILENT":
@@ -115,14 +137,10 @@ def _check_service(
     if not following:
         raise QueryError(f"{where}: SERVICE without an endpoint")
     target = following[0]
-    if target.kind == "iri":
-        endpoint = urljoin(base, target.text[1:-1])
-    elif target.kind == "word" and ":" in target.text and target.text[0] not in "?$":
-        prefix, _, local = target.text.partition(":")
-        if prefix not in prefixes:
-            raise QueryError(f"{where}: SERVICE endpoint {target.text} uses an undeclared prefix")
-        endpoint = prefixes[prefix] + local
-    else:
+    endpoint = prologue.iri(target)
+    if endpoint is None and target.kind == "word" and ":" in target.text and target.text[0] not in "?$":
+        raise QueryError(f"{where}: SERVICE endpoint {target.text} uses an undeclared prefix")
+    if endpoint is None:
         raise QueryError(
             f"{where}: SERVICE needs a fixed endpoint IRI; {target.text} cannot be checked "
             "against the allowed endpoints"
