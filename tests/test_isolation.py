@@ -68,7 +68,7 @@ def test_the_guard_either_passes_or_refuses_with_a_query_error(text):
 
 
 @pytest.fixture(scope="module")
-def pool_store(tmp_path_factory, built) -> Path:
+def pool_store(built) -> Path:
     """A snapshot to give the workers: the real graph."""
     return built[0].store_dir
 
