@@ -207,7 +207,8 @@ def _serve(
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store = EmbeddedStore(directory, prefixes=prefixes, max_result_bytes=max_result_bytes)
-    connection.send(("ready", None))
+    if not _send(connection, ("ready", None)):
+        return
     while True:
         try:
             request = connection.recv()
@@ -223,7 +224,17 @@ def _serve(
             reply = (_NAMES.get(type(e), "query"), str(e))
         except MemoryError:
             reply = ("crashed", "the query needed more memory than a query worker may use (GZG_QUERY_MEMORY_MB)")
-        connection.send(reply)
+        if not _send(connection, reply):
+            return
+
+
+def _send(connection: Connection, message: tuple[str, Any]) -> bool:
+    """Send to the parent; False when it is gone (closed pool, exited process): the worker then just ends."""
+    try:
+        connection.send(message)
+    except (EOFError, OSError):
+        return False
+    return True
 
 
 #: The errors a worker reports, by the name it sends them under (exceptions do not cross the pipe).
