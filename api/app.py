@@ -19,9 +19,10 @@ from gzg_graph.namespaces import PREFIXES
 from gzg_graph.store import EmbeddedStore, Store
 from gzg_graph.store.pool import IsolatedStore, PoolLimits
 from gzg_graph.uris import UriPolicy
+from gzg_graph.validation import ValidationFailed
 
 from .limits import Slots
-from .routes import home, resources, sparql, validate
+from .routes import graph_store, home, resources, sparql, validate
 
 log = logging.getLogger("gzg_api.requests")
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(sparql.router)
     app.include_router(resources.router)
     app.include_router(validate.router)
+    app.include_router(graph_store.router)
 
     @app.middleware("http")
     async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -88,6 +90,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @app.exception_handler(Overloaded)
     async def overloaded(_: Request, exc: Overloaded) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(ValidationFailed)
+    async def refused_write(request: Request, exc: ValidationFailed) -> JSONResponse:
+        """A write that would violate the shapes: 422 with the report, in the language asked for."""
+        lang = "nl" if (request.headers.get("accept-language") or "").lower().startswith("nl") else "en"
+        return JSONResponse({"detail": str(exc), "report": exc.report.to_json(lang)}, status_code=422)
 
     @app.exception_handler(GzgError)
     async def gzg_error(_: Request, exc: GzgError) -> JSONResponse:

@@ -20,10 +20,14 @@ class ErrorBody(BaseModel):
 
 _DESCRIPTIONS = {
     400: "Bad request: a malformed query or document, a refused query (limits, SERVICE), a bad parameter.",
+    401: "Writing needs a bearer token (Authorization: Bearer ...); see WWW-Authenticate.",
+    403: "The token does not allow writing, or the server is read-only (no GZG_WRITE_TOKEN).",
     404: "Nothing is known about this resource.",
+    405: "The method is not allowed here (the default graph, the merge of all graphs, is read-only).",
     406: "None of the media types in Accept is offered.",
     413: "The request body (or query) is larger than GZG_MAX_REQUEST_BYTES.",
     415: "The Content-Type is not one this route reads.",
+    422: "The write would make the data violate the shapes; nothing was written. The body holds the report.",
     503: "Every worker is busy: try again after Retry-After seconds.",
 }
 

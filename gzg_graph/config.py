@@ -79,6 +79,7 @@ class Settings:
     validation_slots: int = 2
     cors_origins: tuple[str, ...] = ("*",)
     log_level: str = "INFO"
+    write_token: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -105,6 +106,7 @@ class Settings:
                 validation_slots=int(os.environ.get("GZG_VALIDATION_SLOTS", d.validation_slots)),
                 cors_origins=tuple(os.environ.get("GZG_CORS_ORIGINS", " ".join(d.cors_origins)).split()),
                 log_level=os.environ.get("GZG_LOG_LEVEL", d.log_level).upper(),
+                write_token=os.environ.get("GZG_WRITE_TOKEN") or None,
             )
         except ValueError as e:
             raise GzgError(f"a GZG_* setting is not a number: {e}") from e

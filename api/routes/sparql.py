@@ -1,6 +1,9 @@
-"""``/sparql``: the SPARQL 1.1 Protocol query operation (GET, POST form, POST direct).
+"""``/sparql``: the SPARQL 1.1 Protocol, query (GET, POST form, POST direct) and update (POST form, POST
+direct) operations.
 
-The default graph is the union of all named graphs unless ``default-graph-uri`` names graphs.
+The default graph is the merge of all named graphs unless ``default-graph-uri`` names graphs. Updates need
+the write token (:mod:`api.auth`) and are validated against the shapes before they are committed
+(:func:`gzg_graph.writes.update_validated`): a refused update changes nothing.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from gzg_graph.publishing import describe
 from gzg_graph.publishing.service import service_description
 from gzg_graph.store import RdfFormat, ResultFormat, Store, detect_query_kind
 from gzg_graph.store.guard import QueryLimits, check_query, without_remote_text
-from gzg_graph.terms import is_iri
 
+from ..bodies import graph_iris, read_limited, require_utf8_charset, utf8_text
 from ..deps import get_settings, get_store
 from ..negotiation import choose
 from ..responses import SPARQL_GRAPHS, SPARQL_RESULTS, errors, success
+from . import update
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -31,6 +35,7 @@ GRAPH_TYPES = [RdfFormat.TURTLE.value, RdfFormat.NTRIPLES.value, RdfFormat.JSONL
 DESCRIPTION_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
+DIRECT_UPDATE = "application/sparql-update"
 
 
 @router.api_route(
@@ -47,6 +52,9 @@ def sparql_get(
     store: Store = Depends(get_store),
     settings: Settings = Depends(get_settings),
 ) -> Response:
+    if "update" in request.query_params:
+        raise HTTPException(400, "an update is sent with POST (form field 'update' or application/sparql-update)")
+    if query is None and prefers_page(request):
     if query is None:
         return _service_description(request, store, settings)
     if len(request.query_params.getlist("query")) > 1:
@@ -58,13 +66,22 @@ def sparql_get(
 
 @router.post(
     "/sparql",
-    summary="Run a SPARQL query (form-encoded or application/sparql-query body)",
-    responses={**success("The results", SPARQL_RESULTS + SPARQL_GRAPHS), **errors(400, 406, 413, 415, 503)},
+    summary="Run a SPARQL query or, with the write token, a SPARQL update (form-encoded or direct body)",
+    responses={
+        **success("The results", SPARQL_RESULTS + SPARQL_GRAPHS),
+        **errors(400, 401, 403, 406, 413, 415, 422, 503),
+    },
     openapi_extra={
         "requestBody": {
             "content": {
-                FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"query": {"type": "string"}, "update": {"type": "string"}},
+                    }
+                },
                 DIRECT: {"schema": {"type": "string"}},
+                DIRECT_UPDATE: {"schema": {"type": "string"}},
             }
         }
     },
@@ -72,15 +89,19 @@ def sparql_get(
 async def sparql_post(
     request: Request, store: Store = Depends(get_store), settings: Settings = Depends(get_settings)
 ) -> Response:
-    body = await _read_limited(request, settings.max_request_bytes)
+    body = await read_limited(request, settings.max_request_bytes)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    _require_utf8_charset(request.headers.get("content-type", ""))
+    require_utf8_charset(request.headers.get("content-type", ""))
     params = parse_qs(request.url.query)
-    text = _utf8(body)
+    text = utf8_text(body)
     if content_type == FORM:
         form = parse_qs(text, keep_blank_values=True)
+        if "update" in form and ("query" in form or "query" in params):
+            raise HTTPException(400, "a request is either a query or an update, not both")
         if "update" in form:
-            raise HTTPException(400, "this endpoint answers queries; SPARQL updates are not accepted here")
+            if len(form["update"]) > 1:
+                raise HTTPException(400, "more than one 'update' parameter: send one update request at a time")
+            return await update.run(request, store, settings, form["update"][0], {**params, **form})
         if "query" not in form:
             raise HTTPException(400, "missing 'query' field in the form")
         if len(form["query"]) > 1 or "query" in params:
@@ -89,8 +110,14 @@ async def sparql_post(
         params = {**params, **form}
     elif content_type == DIRECT:
         query = text
+    elif content_type == DIRECT_UPDATE:
+        return await update.run(request, store, settings, text, params)
     else:
-        raise HTTPException(415, f"POST a query as {FORM} or {DIRECT}, not {content_type or 'no content type'}")
+        raise HTTPException(
+            415,
+            f"POST a query as {FORM} or {DIRECT}, an update as {FORM} or {DIRECT_UPDATE}, "
+            f"not {content_type or 'no content type'}",
+        )
     # the query itself runs in a worker process; this thread only waits for it (see gzg_graph.store.pool)
     return await run_in_threadpool(
         _run, request, store, settings, query, params.get("default-graph-uri"), params.get("named-graph-uri")
@@ -111,29 +138,6 @@ def _service_description(request: Request, store: Store, settings: Settings) -> 
     return Response(body, media_type=media_type + charset, headers={"Vary": "Accept"})
 
 
-def _require_utf8_charset(content_type: str) -> None:
-    """SPARQL is UTF-8 (SPARQL 1.1 Protocol, 2.1.2/2.1.3): another declared charset is refused, not guessed."""
-    for parameter in content_type.split(";")[1:]:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
-            raise HTTPException(415, f"charset {value.strip()!r} is not accepted: send the query as UTF-8")
-
-
-def _utf8(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise HTTPException(400, f"the request body is not UTF-8 (byte {e.start}); SPARQL is sent as UTF-8") from e
-
-
-def _graph_names(values: list[str] | None, parameter: str) -> list[str] | None:
-    """The graph IRIs of a dataset parameter; anything else is a 400 naming the parameter and the value."""
-    for value in values or []:
-        if not is_iri(value):
-            raise HTTPException(400, f"{parameter} {value!r} is not an absolute IRI")
-    return values
-
-
 def _run(
     request: Request,
     store: Store,
@@ -142,8 +146,8 @@ def _run(
     default_graphs: list[str] | None,
     named_graphs: list[str] | None,
 ) -> Response:
-    default_graphs = _graph_names(default_graphs, "default-graph-uri")
-    named_graphs = _graph_names(named_graphs, "named-graph-uri")
+    default_graphs = graph_iris(default_graphs, "default-graph-uri")
+    named_graphs = graph_iris(named_graphs, "named-graph-uri")
     calls_service = check_query(query, QueryLimits.from_settings(settings))  # size, nesting, SERVICE: 400
     kind = detect_query_kind(query)
     if kind == "update":
@@ -168,16 +172,3 @@ def _run(
         raise without_remote_text(e) if calls_service else e from None
     charset = "; charset=utf-8" if media_type.startswith("text/") or "json" in media_type else ""
     return Response(result.body, media_type=media_type + charset, headers={"Vary": "Accept"})
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"request body larger than {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413, f"request body larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)

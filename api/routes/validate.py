@@ -21,11 +21,11 @@ from gzg_graph.store import Store
 from gzg_graph.uris import UriPolicy
 from gzg_graph.validation import ValidationReport, validate, validate_change
 
+from ..bodies import read_limited
 from ..deps import get_settings, get_shapes, get_store, get_uris
 from ..limits import Slots
 from ..negotiation import choose
 from ..responses import errors
-from .sparql import _read_limited
 
 router = APIRouter(tags=["Validation"])
 
@@ -69,7 +69,7 @@ async def validate_body(
     media_type = choose(request.headers.get("accept"), REPORT_TYPES)
     if media_type is None:
         raise HTTPException(406, f"the report is offered as: {', '.join(REPORT_TYPES)}")
-    body = await _read_limited(request, settings.max_request_bytes)
+    body = await read_limited(request, settings.max_request_bytes)
     slots: Slots = request.app.state.validation_slots
     report = await slots.run(_validate, body, ACCEPTED_BODIES[content_type], mode, store, uris, shapes)
     status = 200 if report.conforms else 422

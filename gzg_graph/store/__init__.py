@@ -5,11 +5,13 @@ implements the same interface over the SPARQL protocol.
 """
 
 from ..formats import RdfFormat, ResultFormat
-from .base import Bindings, GraphInfo, QueryResult, Store, bind_values, detect_query_kind
+from .base import Bindings, Change, GraphInfo, QueryResult, Store, bind_values, detect_query_kind
 from .embedded import EmbeddedStore
+from .updates import UsingDataset
 
 __all__ = [
     "Bindings",
+    "Change",
     "EmbeddedStore",
     "bind_values",
     "GraphInfo",
@@ -17,5 +19,6 @@ __all__ = [
     "RdfFormat",
     "ResultFormat",
     "Store",
+    "UsingDataset",
     "detect_query_kind",
 ]

@@ -14,7 +14,7 @@ import json
 import re
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from ..formats import RdfFormat, ResultFormat
 from ..terms import sparql_term
+from .updates import UsingDataset
 
 Triple = tuple[Node, Node, Node]
 
@@ -34,6 +35,23 @@ class QueryResult:
     kind: str
     media_type: str
     body: bytes
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a write did to the default graph (the merge of all named graphs): the triples it added and
+    removed. A triple moved from one graph to another, or removed from one of two graphs, is no change:
+    what is true of the dataset as a whole, which is what the shapes validate, stayed the same."""
+
+    added: Graph
+    removed: Graph
+
+    def __bool__(self) -> bool:
+        return bool(len(self.added) or len(self.removed))
+
+
+#: Called with a write's change before it is committed, under the write lock; raising aborts the write.
+ChangeCheck = Callable[[Change], None]
 
 
 @dataclass(frozen=True)
@@ -94,8 +112,22 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 update atomically; raises QueryError on a bad update."""
+    def update(
+        self,
+        sparql: str,
+        *,
+        using: UsingDataset | None = None,
+        base_iri: str | None = None,
+        check: ChangeCheck | None = None,
+    ) -> Change:
+        """Run a SPARQL 1.1 update request atomically and return what it changed; QueryError on a bad update.
+
+        The default graph is the merge of the named graphs: each operation sees it as the operations before
+        it left it, and an operation may change it only as its changes to named graphs imply (``CLEAR ALL``
+        may; ``INSERT DATA`` without ``GRAPH`` may not: it names no graph to write to). ``using`` is the
+        protocol's ``using-graph-uri``/``using-named-graph-uri`` (:mod:`.updates`). ``check`` sees the
+        change before it is committed, under the write lock, and aborts it by raising: nothing is written.
+        """
 
     @abstractmethod
     def replace_graphs(self, graphs: Mapping[str, bytes], *, drop_others: bool = False) -> None:

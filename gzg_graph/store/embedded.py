@@ -23,15 +23,16 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import QueryError, ResultTooLarge, SourceError, StoreError
 from ..formats import RdfFormat, ResultFormat
 from ..terms import to_oxigraph, to_oxigraph_resource, to_rdflib
 from . import snapshots
-from .base import Bindings, GraphInfo, QueryResult, Store, Triple, detect_query_kind
+from .base import Bindings, Change, ChangeCheck, GraphInfo, QueryResult, Store, Triple, detect_query_kind
 from .dataset import DEFAULT, merged_store, named_quads, remerge, resolve
+from .updates import UsingDataset, operations
 
 log = logging.getLogger(__name__)
 
@@ -163,29 +164,32 @@ class EmbeddedStore(Store):
 
     # ---------------------------------------------------------------- writing
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update on the named graphs. The default graph is the merge of the named graphs, so an
-        update that writes to it directly (without ``GRAPH``/``WITH``) is refused, changing nothing."""
-
-        def default_graph(staging: ox.Store) -> set[tuple[Any, Any, Any]]:
-            return {(q.subject, q.predicate, q.object) for q in staging.quads_for_pattern(None, None, None, DEFAULT)}
+    def update(
+        self,
+        sparql: str,
+        *,
+        using: UsingDataset | None = None,
+        base_iri: str | None = None,
+        check: ChangeCheck | None = None,
+    ) -> Change:
+        steps = operations(sparql, using)  # refuses LOAD and a doubly given dataset before anything runs
+        options: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
+        change = Change(Graph(), Graph())
 
         def apply(staging: ox.Store) -> None:
-            remerge(staging)  # the update sees the default graph it would see in a query
-            before = default_graph(staging)
-            try:
-                staging.update(sparql)
-            except SyntaxError as e:
-                raise QueryError(f"SPARQL syntax error: {e}") from e
-            except (OSError, ValueError, RuntimeError) as e:
-                raise QueryError(f"SPARQL update error: {e}") from e
-            if default_graph(staging) != before:  # the update wrote to (or deleted from) the merge itself
-                raise QueryError(
-                    "the default graph is the merge of the named graphs and cannot be written to: "
-                    "name the graph (GRAPH <...> or WITH <...>)"
-                )
+            nonlocal change
+            remerge(staging)  # each operation sees the merge as the operations before it left it
+            before = _default_triples(staging)
+            current = before
+            for number, step in enumerate(steps, 1):
+                _run_update(staging, step, options, number)
+                current = _checked_merge(staging, current, number)
+            change = Change(_graph(current - before), _graph(before - current))
+            if check is not None:
+                check(change)
 
-        self._write(apply)
+        self._write(apply, remerged=True)
+        return change
 
     def replace_graphs(self, graphs: Mapping[str, bytes], *, drop_others: bool = False) -> None:
         parsed = {name: _parse_ntriples(data, name) for name, data in graphs.items()}
@@ -224,8 +228,9 @@ class EmbeddedStore(Store):
                 finally:
                     self._lock_depth = 0
 
-    def _write(self, apply: Callable[[ox.Store], None], *, fresh: bool = False) -> None:
-        """Apply a change to a staging copy, persist it as a new generation, then make it live."""
+    def _write(self, apply: Callable[[ox.Store], None], *, fresh: bool = False, remerged: bool = False) -> None:
+        """Apply a change to a staging copy, persist it as a new generation, then make it live.
+        ``remerged``: ``apply`` leaves the default graph the merge of the named graphs itself."""
         with self.locked():
             staging = ox.Store()
             if not fresh:
@@ -233,7 +238,8 @@ class EmbeddedStore(Store):
                 # rebuilt once, after the change
                 staging.extend(list(named_quads(self._store)))
             apply(staging)
-            remerge(staging)
+            if not remerged:
+                remerge(staging)
             generation = self._persist(staging)
             self._store, self._generation = staging, generation
 
@@ -252,6 +258,44 @@ class EmbeddedStore(Store):
         if self.directory is None or self._generation is None:
             return {}
         return snapshots.manifest(self.directory, self._generation)
+
+
+OxTriple = tuple[Any, Any, Any]
+
+
+def _default_triples(store: ox.Store) -> set[OxTriple]:
+    return {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, DEFAULT)}
+
+
+def _run_update(staging: ox.Store, step: str, options: dict[str, Any], number: int) -> None:
+    try:
+        staging.update(step, **options)
+    except SyntaxError as e:
+        raise QueryError(f"SPARQL syntax error in operation {number}: {e}") from e
+    except (OSError, ValueError, RuntimeError) as e:
+        raise QueryError(f"SPARQL update error in operation {number}: {e}") from e
+
+
+def _checked_merge(staging: ox.Store, before: set[OxTriple], number: int) -> set[OxTriple]:
+    """Rebuild the merge after an operation; refuse the operation if it changed the default graph other than
+    its changes to named graphs imply (``INSERT DATA { <s> <p> <o> }`` names no graph to hold the triple)."""
+    written = _default_triples(staging)
+    remerge(staging)
+    merge = _default_triples(staging)
+    if written != before and ((written - before) - merge or (before - written) & merge):
+        raise QueryError(
+            f"operation {number} writes to the default graph, which is the merge of the named graphs and "
+            "cannot be written to itself: name the graph (INSERT DATA { GRAPH <...> { ... } }, WITH <...>, "
+            "or DELETE WHERE { GRAPH ?g { ... } })"
+        )
+    return merge
+
+
+def _graph(triples: set[OxTriple]) -> Graph:
+    graph = Graph()
+    for s, p, o in triples:
+        graph.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+    return graph
 
 
 def check_store_directory(directory: Path) -> None:

@@ -39,8 +39,9 @@ from rdflib.term import Node
 from ..config import Settings
 from ..errors import GzgError, Overloaded, QueryCrashed, QueryError, QueryTimeout, ResultTooLarge, StoreError
 from ..formats import RdfFormat, ResultFormat
-from .base import Bindings, GraphInfo, QueryResult, Store, Triple
+from .base import Bindings, Change, ChangeCheck, GraphInfo, QueryResult, Store, Triple
 from .embedded import EmbeddedStore
+from .updates import UsingDataset
 
 log = logging.getLogger(__name__)
 
@@ -277,8 +278,15 @@ class IsolatedStore(Store):
             base_iri=base_iri,
         )
 
-    def update(self, sparql: str) -> None:
-        self.store.update(sparql)
+    def update(
+        self,
+        sparql: str,
+        *,
+        using: UsingDataset | None = None,
+        base_iri: str | None = None,
+        check: ChangeCheck | None = None,
+    ) -> Change:
+        return self.store.update(sparql, using=using, base_iri=base_iri, check=check)
 
     def replace_graphs(self, graphs: Mapping[str, bytes], *, drop_others: bool = False) -> None:
         self.store.replace_graphs(graphs, drop_others=drop_others)

@@ -62,6 +62,8 @@ def load(directory: Path, generation: str) -> ox.Store:
         store.bulk_load(path=str(data_file), format=ox.RdfFormat.N_QUADS)
     except (OSError, SyntaxError) as e:
         raise StoreError(f"cannot read snapshot {data_file}: {e}") from e
+    for name in manifest(directory, generation).get("graphs", {}):  # empty graphs exist too (CREATE, CLEAR)
+        store.add_graph(ox.NamedNode(name))
     return store
 
 
