@@ -36,12 +36,29 @@ def metadata_graph(
     g.add((publisher, FOAF.name, Literal(cat["publisher"])))
     g.add((catalog, DCTERMS.modified, Literal(built.isoformat(), datatype=XSD.dateTime)))
     described = {entry["graph"]: entry for entry in content["datasets"]}
+    service = _describe_service(g, uris, catalog)
     for name, count in sorted(triple_counts.items()):
         entry = described.get(name)
         if entry is None:
             raise SourceError(data_dir / DATASETS_FILE, f"graph {name!r} is built but not described")
         _describe_dataset(g, uris, catalog, entry, count, built)
+        g.add((service, DCAT.servesDataset, uris.graph(entry["graph"])))
     return g
+
+
+def _describe_service(g: Graph, uris: UriPolicy, catalog: URIRef) -> URIRef:
+    """The SPARQL endpoint as a DCAT data service; its endpoint description is the SPARQL 1.1 Service
+    Description it serves itself, and the catalogue points to the VoID statistics (``/.well-known/void``)."""
+    endpoint = URIRef(f"{uris.base}/sparql")
+    g.add((catalog, DCAT.service, endpoint))
+    g.add((catalog, RDFS.seeAlso, URIRef(f"{uris.base}/.well-known/void")))
+    g.add((endpoint, RDF.type, DCAT.DataService))
+    g.add((endpoint, DCTERMS.title, Literal("SPARQL-endpoint van de GZG-graaf", lang="nl")))
+    g.add((endpoint, DCTERMS.title, Literal("SPARQL endpoint of the GZG graph", lang="en")))
+    g.add((endpoint, DCAT.endpointURL, endpoint))
+    g.add((endpoint, DCAT.endpointDescription, endpoint))
+    g.add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    return endpoint
 
 
 def _describe_dataset(g: Graph, uris: UriPolicy, catalog: URIRef, entry: dict, count: int, built: datetime) -> None:
@@ -66,6 +83,7 @@ def _describe_dataset(g: Graph, uris: UriPolicy, catalog: URIRef, entry: dict, c
     g.add((ds, PROV.generatedAtTime, Literal(built.isoformat(), datatype=XSD.dateTime)))
     g.add((ds, VOID.triples, Literal(count, datatype=XSD.integer)))
     g.add((ds, DCAT.landingPage, URIRef(uris.doc("dataset", entry["graph"]))))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(f"{uris.base}/sparql")))
 
 
 def _add_langs(g: Graph, subject: URIRef, predicate: URIRef, texts: Mapping[str, str]) -> None:

@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Service Description of the endpoint (https://www.w3.org/TR/sparql11-service-description/).
 
-What a client can learn before its first query: the endpoint, the language, the result formats, that the
-default graph is the merge of the named graphs (``sd:UnionDefaultGraph``), and each named graph with its
-size (VoID).
+What a client can learn before its first query: the endpoint, the languages (query, and update for holders
+of the write token), the result formats, that the default graph is the merge of the named graphs
+(``sd:UnionDefaultGraph``), and each named graph with its size (VoID; the full VoID description with class
+and property partitions is at ``/.well-known/void``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def service_description(store: Store, endpoint: str) -> Graph:
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for name in RESULT_FORMATS:
         graph.add((service, SD.resultFormat, FORMATS[name]))
