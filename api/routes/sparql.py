@@ -54,7 +54,6 @@ def sparql_get(
 ) -> Response:
     if "update" in request.query_params:
         raise HTTPException(400, "an update is sent with POST (form field 'update' or application/sparql-update)")
-    if query is None and prefers_page(request):
     if query is None:
         return _service_description(request, store, settings)
     if len(request.query_params.getlist("query")) > 1:
