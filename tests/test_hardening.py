@@ -12,12 +12,12 @@ import collections
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 from live_server import POINT_QUERY, Server, start_server, tree_rss
+from write_corpus import TOKEN, Case, write_cases
 
 pytestmark = pytest.mark.slow
 
@@ -26,17 +26,11 @@ CALL_1 = "http://lblod.data.info/id/subsidy-measure-offer-series/9a40c72c-4761-4
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
-@dataclass
-class Case:
-    family: str
-    method: str
-    path: str
-    options: dict[str, Any] = field(default_factory=dict)
-
-
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory) -> Iterator[Server]:
-    running = start_server(built[0].store_dir, tmp_path_factory.mktemp("hardening"), GZG_QUERY_TIMEOUT="3")
+    running = start_server(
+        built[0].store_dir, tmp_path_factory.mktemp("hardening"), GZG_QUERY_TIMEOUT="3", GZG_WRITE_TOKEN=TOKEN
+    )
     yield running
     running.stop()
 
@@ -332,6 +326,7 @@ def corpus() -> list[Case]:
     cases += _validate_cases() + _sparql_bodies()
     cases += [Case("path tricks", "GET", path) for path in PATH_TRICKS]
     cases += [Case("wrong methods", method, path) for method, path in WRONG_METHODS]
+    cases += write_cases(_bomb(9))
     return cases
 
 
@@ -345,6 +340,7 @@ def test_the_bad_input_corpus_never_breaks_the_server(server):
     by_family: dict[str, collections.Counter[int]] = collections.defaultdict(collections.Counter)
     failures, peak, started = [], tree_rss(server.pid), time.perf_counter()
     with httpx.Client(base_url=server.url, timeout=120) as client:
+        before = _dataset(client)
         for case in cases:
             answer = client.request(case.method, case.path, **case.options)
             statuses[answer.status_code] += 1
@@ -356,6 +352,7 @@ def test_the_bad_input_corpus_never_breaks_the_server(server):
             if point.status_code != 200 or not server.alive():
                 failures.append(f"after {case.family} {case.method} {case.path[:60]}: point query {point.status_code}")
             peak = max(peak, tree_rss(server.pid))
+        assert _dataset(client) == before, "a refused write changed the store"
     print(
         f"\ncorpus: {len(cases)} requests in {time.perf_counter() - started:.1f} s; statuses "
         f"{dict(sorted(statuses.items()))}; server restarts 0 (PID {server.pid} alive), query worker restarts "
@@ -366,6 +363,17 @@ def test_the_bad_input_corpus_never_breaks_the_server(server):
     assert failures == []
     assert server.alive()
     assert peak < MEMORY_BOUND
+
+
+def _dataset(client: httpx.Client) -> set[str]:
+    """Every quad the server holds (graph names included), from its Graph Store export of each graph."""
+    quads = set()
+    for graph in client.get("/").json()["graphs"]:
+        answer = client.get(
+            "/graph-store", params={"graph": graph["graph"]}, headers={"accept": "application/n-triples"}
+        )
+        quads |= {f"{line} <{graph['graph']}>" for line in answer.text.splitlines()}
+    return quads
 
 
 def _problem(answer: httpx.Response) -> str | None:

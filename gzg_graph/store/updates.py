@@ -49,10 +49,13 @@ def operations(sparql: str, using: UsingDataset | None = None) -> list[str]:
     """
     result: list[str] = []
     declarations: list[tuple[int, int]] = []
-    for segment in _segments(sparql):
+    segments = _segments(sparql)
+    for number, segment in enumerate(segments, 1):
         body_start = _skip_declarations(segment.tokens, declarations)
         if body_start >= len(segment.tokens):
-            continue  # only declarations (or nothing): they apply to what follows
+            if number < len(segments):  # ``;`` must follow an operation (grammar rule Update)
+                raise QueryError(f"{_where(sparql, segment.end)}: ';' without an update operation before it")
+            continue  # the end: only declarations (or nothing), which is allowed
         first = segment.tokens[body_start]
         word = first.text.upper() if first.kind == "word" else ""
         if word not in OPERATIONS:
