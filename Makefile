@@ -4,12 +4,25 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+NPM ?= npm
+# The npm packages of package-lock.json: YASGUI for the query page at /sparql (`make install`, without the
+# devDependencies) and Comunica for tests/test_clients.py (`make install-test`). `npm ci` empties node_modules
+# first, so the stamps live inside it; no install scripts are run (none of these packages needs one).
+NPM_CI := $(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 .PHONY: run test check lint install install-test build serve bench clean
 
 run: install build serve
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
+
+# Without npm the server still runs; the query page then says that its editor is not installed.
+node_modules/.installed: package.json package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+	  $(NPM_CI) --omit=dev && touch $@; \
+	else \
+	  echo "warning: npm not found: the SPARQL query page at /sparql will run without its editor (YASGUI)" >&2; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +30,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test node_modules/.installed-test
+
+node_modules/.installed-test: package.json package-lock.json | $(VENV)/.installed-test
+	$(NPM_CI)
+	touch node_modules/.installed $@
 
 $(VENV)/.installed-test: pyproject.toml
 	bash scripts/ensure-system-packages.sh
@@ -46,4 +63,4 @@ bench: install-test
 	$(BIN)/python benchmarks/validation.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .hypothesis benchmarks/out
+	rm -rf $(VENV) var .pytest_cache .hypothesis benchmarks/out node_modules
