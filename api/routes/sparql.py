@@ -12,6 +12,7 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from gzg_graph.config import Settings
@@ -19,12 +20,14 @@ from gzg_graph.errors import QueryError
 from gzg_graph.publishing import describe
 from gzg_graph.publishing.service import service_description
 from gzg_graph.store import RdfFormat, ResultFormat, Store, detect_query_kind
+from gzg_graph.store.base import StreamedResult
 from gzg_graph.store.guard import QueryLimits, check_query, without_remote_text
 
 from ..bodies import graph_iris, read_limited, require_utf8_charset, utf8_text
 from ..deps import get_settings, get_store
 from ..negotiation import choose
 from ..responses import SPARQL_GRAPHS, SPARQL_RESULTS, errors, success
+from ..streaming import streamed
 from . import update
 
 router = APIRouter(tags=["SPARQL"])
@@ -164,10 +167,13 @@ def _run(
         else ResultFormat(ResultFormat.JSON.value if media_type == "application/json" else media_type)
     )
     try:
-        result = store.query(
+        result = store.query_stream(
             query, fmt, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=f"{settings.base_uri}/sparql"
         )
     except QueryError as e:
         raise without_remote_text(e) if calls_service else e from None
     charset = "; charset=utf-8" if media_type.startswith("text/") or "json" in media_type else ""
-    return Response(result.body, media_type=media_type + charset, headers={"Vary": "Accept"})
+    headers = {"Vary": "Accept"}
+    if isinstance(result, StreamedResult):  # a large result: passed on while the engine writes it
+        return StreamingResponse(streamed(result), media_type=media_type + charset, headers=headers)
+    return Response(result.body, media_type=media_type + charset, headers=headers)

@@ -14,7 +14,7 @@ import json
 import re
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,16 @@ class QueryResult:
     kind: str
     media_type: str
     body: bytes
+
+
+@dataclass(frozen=True)
+class StreamedResult:
+    """A result too large to hold: its pieces, in order, as the engine produces them. Iterate it to the end
+    or close it (``chunks.close()``), which stops the query."""
+
+    kind: str
+    media_type: str
+    chunks: Generator[bytes, None, None]
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,13 @@ class Store(ABC):
         that can bind them natively does (pyoxigraph's ``substitutions``); others use :func:`bind_values`.
         ``base_iri`` resolves the query's relative IRIs (the endpoint's own URL, as the protocol allows).
         """
+
+    def query_stream(
+        self, sparql: str, result_format: ResultFormat | RdfFormat | None = None, **options: Any
+    ) -> QueryResult | StreamedResult:
+        """Like :meth:`query`, but a large result may come back as a :class:`StreamedResult`, passed on while
+        it is produced instead of held in memory. A store that cannot stream answers as :meth:`query` does."""
+        return self.query(sparql, result_format, **options)
 
     @abstractmethod
     def update(

@@ -74,6 +74,33 @@ class EmbeddedStore(Store):
         bindings: Bindings | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
+        output = _CappedBuffer(self.max_result_bytes)
+        kind, media_type = self.query_into(
+            output,
+            sparql,
+            result_format,
+            union_default_graph=union_default_graph,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            bindings=bindings,
+            base_iri=base_iri,
+        )
+        return QueryResult(kind, media_type, output.getvalue())
+
+    def query_into(
+        self,
+        output: Any,
+        sparql: str,
+        result_format: ResultFormat | RdfFormat | None = None,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        bindings: Bindings | None = None,
+        base_iri: str | None = None,
+    ) -> tuple[str, str]:
+        """Run a query, writing its result to ``output`` (``write(bytes)``) while the engine produces it;
+        returns the kind of query and the media type. This is how a large result streams (see ``pool``)."""
         kind = detect_query_kind(sparql)
         if kind == "update":
             raise QueryError("not a query (SELECT, ASK, CONSTRUCT or DESCRIBE); updates go to update()")
@@ -94,7 +121,7 @@ class EmbeddedStore(Store):
             options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named or []]
         try:
             result = target.query(sparql, **options)
-            return _serialise_result(result, kind, result_format, self.max_result_bytes)
+            return kind, serialise_into(result, result_format, output)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from e
         except (OSError, ValueError, TypeError, RuntimeError) as e:  # e.g. an unknown function: RuntimeError
@@ -316,22 +343,30 @@ class _CappedBuffer(io.BytesIO):
         return super().write(data)
 
 
-def _serialise_result(
-    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
-    kind: str,
-    fmt: ResultFormat | RdfFormat | None,
-    limit: int | None = None,
-) -> QueryResult:
-    output = _CappedBuffer(limit)
+def serialise_into(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: ResultFormat | RdfFormat | None, output: Any
+) -> str:
+    """Write a query's result to ``output`` (anything with ``write(bytes)``) as the engine produces it, so a
+    large result can be passed on in pieces; returns the media type written."""
     if isinstance(result, ox.QueryTriples):
+        graph_format = result_format_for("graph", fmt)
+        assert isinstance(graph_format, RdfFormat)  # noqa: S101 - what result_format_for gives for a graph
+        result.serialize(output, format=graph_format.oxigraph)
+        return graph_format.value
+    result_format = result_format_for("select", fmt)
+    assert isinstance(result_format, ResultFormat)  # noqa: S101
+    result.serialize(output, format=result_format.oxigraph)
+    return result_format.value
+
+
+def result_format_for(kind: str, fmt: ResultFormat | RdfFormat | None) -> ResultFormat | RdfFormat:
+    """The format a result of ``kind`` is written in when ``fmt`` is asked for (None: the default)."""
+    if kind == "graph":
         graph_format = fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE
         if graph_format.is_dataset_format and graph_format != RdfFormat.JSONLD:
             raise QueryError(f"a CONSTRUCT/DESCRIBE result is a graph; {graph_format.value} is a dataset format")
-        result.serialize(output, format=graph_format.oxigraph)
-        return QueryResult(kind, graph_format.value, output.getvalue())
-    result_format = fmt if isinstance(fmt, ResultFormat) else ResultFormat.JSON
-    result.serialize(output, format=result_format.oxigraph)
-    return QueryResult(kind, result_format.value, output.getvalue())
+        return graph_format
+    return fmt if isinstance(fmt, ResultFormat) else ResultFormat.JSON
 
 
 def _bytes(serialised: bytes | None) -> bytes:

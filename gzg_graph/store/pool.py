@@ -23,12 +23,10 @@ import contextlib
 import logging
 import multiprocessing
 import queue
-import resource
 import threading
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -37,11 +35,21 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from ..config import Settings
-from ..errors import GzgError, Overloaded, QueryCrashed, QueryError, QueryTimeout, ResultTooLarge, StoreError
+from ..errors import GzgError, Overloaded, QueryCrashed, QueryError, QueryTimeout
 from ..formats import RdfFormat, ResultFormat
-from .base import Bindings, Change, ChangeCheck, GraphInfo, QueryResult, Store, Triple
+from .base import (
+    Bindings,
+    Change,
+    ChangeCheck,
+    GraphInfo,
+    QueryResult,
+    Store,
+    StreamedResult,
+    Triple,
+)
 from .embedded import EmbeddedStore
 from .updates import UsingDataset
+from .worker import ERRORS, Request, serve
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +79,6 @@ class PoolLimits:
 _STARTUP_SECONDS = 300.0
 
 
-@dataclass(frozen=True)
-class _Request:
-    sparql: str
-    result_format: ResultFormat | RdfFormat | None
-    options: dict[str, Any]
-
-
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
@@ -90,7 +91,7 @@ class _Worker:
     ):
         self.connection, child = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=_serve,
+            target=serve,
             args=(child, str(directory), limits.memory_mb, limits.max_result_bytes, dict(prefixes)),
             name="gzg-query-worker",
             daemon=True,
@@ -135,6 +136,21 @@ class QueryPool:
 
     def query(self, sparql: str, result_format: ResultFormat | RdfFormat | None = None, **options: Any) -> QueryResult:
         """Run a query in a worker; options as :meth:`Store.query` takes them."""
+        result = self._submit(Request(sparql, result_format, options))
+        assert isinstance(result, QueryResult)  # noqa: S101 - a request that does not stream gets it whole
+        return result
+
+    def stream(
+        self, sparql: str, result_format: ResultFormat | RdfFormat | None = None, **options: Any
+    ) -> QueryResult | StreamedResult:
+        """Run a query in a worker; a result larger than :data:`CHUNK_BYTES` comes back as it is produced.
+
+        Until the first piece arrives, errors are raised as by :meth:`query` (so the caller can still answer
+        4xx); after it, the deadline and the result cap still hold, and an error ends the stream. Closing the
+        stream early (a client that went away) stops the worker at once instead of letting it run on."""
+        return self._submit(Request(sparql, result_format, options, stream=True))
+
+    def _submit(self, request: Request) -> QueryResult | StreamedResult:
         if self._closed:
             raise GzgError("the query pool is closed")
         if not self._admission.acquire(blocking=False):
@@ -143,38 +159,79 @@ class QueryPool:
                 "queries wait already; try again in a moment",
                 retry_after=1,
             )
+        streaming = False
         try:
             try:
                 worker = self._idle.get(timeout=self.limits.timeout)
             except queue.Empty:
                 raise Overloaded("no query worker became free in time; try again in a moment") from None
-            return self._run(worker, _Request(sparql, result_format, options))
+            result = self._run(worker, request)
+            streaming = isinstance(result, StreamedResult)
+            return result
         finally:
-            self._admission.release()
+            if not streaming:  # a stream gives its admission back when it ends
+                self._admission.release()
 
-    def _run(self, worker: _Worker, request: _Request) -> QueryResult:
-        started = time.perf_counter()
+    def _run(self, worker: _Worker, request: Request) -> QueryResult | StreamedResult:
+        deadline = time.monotonic() + self.limits.timeout
         try:
             worker.wait_ready(_STARTUP_SECONDS)
+            deadline = time.monotonic() + self.limits.timeout
             worker.connection.send(request)
-            if not worker.connection.poll(self.limits.timeout):
-                self._replace(worker, "timeout")
-                raise QueryTimeout(
-                    f"the query ran longer than {self.limits.timeout:g} s and was stopped "
-                    "(GZG_QUERY_TIMEOUT); narrow it or add a LIMIT"
-                )
-            outcome, payload = worker.connection.recv()
-        except (EOFError, OSError) as e:
-            self._replace(worker, f"crash ({e.__class__.__name__})")
-            raise QueryCrashed(
-                "the query stopped the query engine (a crash or its memory limit); the engine "
-                "was restarted, nothing else was affected"
-            ) from None
+            outcome, payload = self._receive(worker, deadline)
+        except (EOFError, OSError):
+            raise self._crashed(worker) from None
+        if outcome == "chunk":
+            kind, media_type, first = payload
+            return StreamedResult(kind, media_type, self._rest(worker, first, deadline))
         self._idle.put(worker)
-        log.debug("query answered in %.1f ms", (time.perf_counter() - started) * 1000)
         if outcome == "ok":
             return QueryResult(*payload)
-        raise _ERRORS.get(outcome, QueryError)(payload)
+        raise ERRORS.get(outcome, QueryError)(payload)
+
+    def _receive(self, worker: _Worker, deadline: float) -> tuple[str, Any]:
+        """The worker's next message, or a QueryTimeout (and a fresh worker) when the deadline passes first."""
+        if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
+            self._replace(worker, "timeout")
+            raise QueryTimeout(
+                f"the query ran longer than {self.limits.timeout:g} s and was stopped "
+                "(GZG_QUERY_TIMEOUT); narrow it or add a LIMIT"
+            )
+        message: tuple[str, Any] = worker.connection.recv()
+        return message
+
+    def _rest(self, worker: _Worker, first: bytes, deadline: float) -> Generator[bytes, None, None]:
+        """The pieces of a streamed result; the worker goes back to the pool after the last one."""
+        finished = False
+        try:
+            yield first
+            while True:
+                try:
+                    outcome, payload = self._receive(worker, deadline)
+                except (EOFError, OSError):
+                    raise self._crashed(worker) from None
+                if outcome == "chunk":
+                    yield payload[2]
+                    continue
+                finished = True
+                self._idle.put(worker)
+                if outcome == "ok":
+                    yield payload[2]
+                    return
+                raise ERRORS.get(outcome, QueryError)(payload)
+        except GeneratorExit:
+            pass
+        finally:
+            if not finished and worker in self._workers:
+                self._replace(worker, "result abandoned")  # mid-stream: the worker may still be writing
+            self._admission.release()
+
+    def _crashed(self, worker: _Worker) -> QueryCrashed:
+        self._replace(worker, "crash")
+        return QueryCrashed(
+            "the query stopped the query engine (a crash or its memory limit); the engine "
+            "was restarted, nothing else was affected"
+        )
 
     def _replace(self, worker: _Worker, reason: str) -> None:
         """Stop a worker that overran or died, and start a fresh one in its place."""
@@ -198,54 +255,6 @@ class QueryPool:
                 worker.connection.send(None)
             worker.stop()
         self._workers.clear()
-
-
-def _serve(
-    connection: Connection, directory: str, memory_mb: int, max_result_bytes: int, prefixes: dict[str, str]
-) -> None:
-    """A worker's life: load the store, then answer requests until told to stop (None) or killed."""
-    if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    store = EmbeddedStore(directory, prefixes=prefixes, max_result_bytes=max_result_bytes)
-    if not _send(connection, ("ready", None)):
-        return
-    while True:
-        try:
-            request = connection.recv()
-        except (EOFError, OSError):
-            return
-        if request is None:
-            return
-        try:
-            store.refresh()  # a write in another process made a newer generation
-            result = store.query(request.sparql, request.result_format, **request.options)
-            reply: tuple[str, Any] = ("ok", (result.kind, result.media_type, result.body))
-        except GzgError as e:
-            reply = (_NAMES.get(type(e), "query"), str(e))
-        except MemoryError:
-            reply = ("crashed", "the query needed more memory than a query worker may use (GZG_QUERY_MEMORY_MB)")
-        if not _send(connection, reply):
-            return
-
-
-def _send(connection: Connection, message: tuple[str, Any]) -> bool:
-    """Send to the parent; False when it is gone (closed pool, exited process): the worker then just ends."""
-    try:
-        connection.send(message)
-    except (EOFError, OSError):
-        return False
-    return True
-
-
-#: The errors a worker reports, by the name it sends them under (exceptions do not cross the pipe).
-_ERRORS: dict[str, type[GzgError]] = {
-    "query": QueryError,
-    "too-large": ResultTooLarge,
-    "store": StoreError,
-    "crashed": QueryCrashed,
-}
-_NAMES = {kind: name for name, kind in _ERRORS.items()}
 
 
 class IsolatedStore(Store):
@@ -277,6 +286,11 @@ class IsolatedStore(Store):
             bindings=bindings,
             base_iri=base_iri,
         )
+
+    def query_stream(
+        self, sparql: str, result_format: ResultFormat | RdfFormat | None = None, **options: Any
+    ) -> QueryResult | StreamedResult:
+        return self.pool.stream(sparql, result_format, **options)
 
     def update(
         self,
