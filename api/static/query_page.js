@@ -67,6 +67,8 @@
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: () => [{ endpoint }] },
     persistenceId: "gzg-sparql",
+    // a shared link (#query=...&endpoint=...) opens on this endpoint, whatever endpoint it names
+    populateFromUrl: (fromUrl) => ({ ...fromUrl, requestConfig: { ...fromUrl.requestConfig, endpoint } }),
     tabName: first ? first.title : "Query",
     yasqe: first ? { value: first.sparql } : {},
     yasr: { prefixes: config.prefixes }, // results show our prefixes too, the query's own taking precedence
