@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -119,7 +120,7 @@ def test_the_page_speaks_dutch_unless_english_is_preferred(client, accept_langua
     assert f"<h1>{heading}</h1>" in response.text
     for example in examples(BASE):  # the menu, in that language
         assert f'<option value="{example.id}">' in response.text
-        assert example.title[lang].replace("'", "&#x27;") in response.text
+        assert escape(example.title[lang]) in response.text
 
 
 def test_the_policy_allows_this_origin_only(client):
@@ -273,7 +274,7 @@ def test_choose_an_example_run_it_and_follow_an_iri_to_its_page(browser, visit, 
     expected = httpx.post(
         f"{server.url}/sparql", data={"query": example.sparql}, headers={"accept": "application/sparql-results+json"}
     ).json()["results"]["bindings"]
-    assert rows.count() == len(expected) > 0
+    assert rows.count() == min(len(expected), 50) > 0  # YASR shows 50 rows a page
 
     # our IRIs link to this server (the graph's base names port 8000), shown prefixed or not, the IRI as title
     link = page.locator('.tabPanel.active .yasr a.iri[href^="/id/"]').first
