@@ -20,6 +20,7 @@ from gzg_graph.store.pool import IsolatedStore, PoolLimits
 from gzg_graph.uris import UriPolicy
 from gzg_graph.validation import ValidationFailed
 
+from . import query_page
 from .limits import Slots
 from .request_log import RequestLog
 from .routes import graph_store, home, resources, sparql, validate
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(resources.router)
     app.include_router(validate.router)
     app.include_router(graph_store.router)
+    query_page.mount_assets(app)  # YASGUI and the query page's own script and style, under /static/
 
     app.add_middleware(RequestLog)
 

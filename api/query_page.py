@@ -8,8 +8,8 @@ What is where:
 * YASGUI itself (``@triply/yasgui``, pinned in ``package.json``) is installed by ``make install`` (``npm ci``)
   into the clone's ``node_modules/``; its two files are served at ``/static/yasgui/`` from there. Without them
   the page still answers, saying how to install them, with a plain form that runs a query without YASGUI;
-* both are mounted on the application by :func:`mount_assets`, which :func:`query_page` calls, so that a hook
-  in ``sparql_get`` is all the wiring the page needs.
+* both are mounted on the application by :func:`mount_assets`, which ``create_app`` calls (and
+  :func:`query_page` too, for an application built without it).
 
 Nothing on the page comes from another host: the page's Content-Security-Policy (:data:`CSP`) lets it load and
 connect to its own origin only. YASGUI's defaults would reach out to prefix.cc (prefix completion) and the LOV

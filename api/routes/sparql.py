@@ -26,6 +26,7 @@ from gzg_graph.store.guard import QueryLimits, check_query, without_remote_text
 from ..bodies import graph_iris, read_limited, require_utf8_charset, utf8_text
 from ..deps import get_settings, get_store
 from ..negotiation import choose
+from ..query_page import prefers_page, query_page
 from ..responses import SPARQL_GRAPHS, SPARQL_RESULTS, errors, success
 from ..streaming import streamed
 from . import update
@@ -45,7 +46,13 @@ DIRECT_UPDATE = "application/sparql-update"
     "/sparql",
     methods=["GET", "HEAD"],
     summary="Run a SPARQL query (query in the URL); without a query, the service description",
-    responses={**success("The results", SPARQL_RESULTS + SPARQL_GRAPHS), **errors(400, 406, 413, 503)},
+    responses={
+        **success(
+            "The results; without a query, the service description (RDF) or the query page (HTML)",
+            SPARQL_RESULTS + SPARQL_GRAPHS + ["text/html"],
+        ),
+        **errors(400, 406, 413, 503),
+    },
 )
 def sparql_get(
     request: Request,
@@ -57,6 +64,8 @@ def sparql_get(
 ) -> Response:
     if "update" in request.query_params:
         raise HTTPException(400, "an update is sent with POST (form field 'update' or application/sparql-update)")
+    if query is None and prefers_page(request):
+        return query_page(request, settings)  # the query page for browsers (api/query_page.py)
     if query is None:
         return _service_description(request, store, settings)
     if len(request.query_params.getlist("query")) > 1:
