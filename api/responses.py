@@ -43,7 +43,7 @@ def success(description: str, media_types: list[str]) -> dict[int | str, dict[st
 
 
 SPARQL_RESULTS = [f.value for f in ResultFormat] + ["application/json"]
-SPARQL_GRAPHS = [RdfFormat.TURTLE.value, RdfFormat.NTRIPLES.value, RdfFormat.JSONLD.value, RdfFormat.RDFXML.value]
+SPARQL_GRAPHS = [f.value for f in RdfFormat]
 RESOURCE_TYPES = [
     RdfFormat.TURTLE.value,
     RdfFormat.JSONLD.value,

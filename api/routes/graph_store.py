@@ -38,14 +38,22 @@ from ..bodies import graph_iris, read_limited
 from ..deps import get_settings, get_shapes, get_store, get_uris
 from ..limits import Slots
 from ..negotiation import choose
-from ..responses import SPARQL_GRAPHS, errors, success
+from ..responses import errors, success
 
 router = APIRouter(tags=["Graph Store"])
 
 PATH = "/graph-store"
-GRAPH_FORMATS = (RdfFormat.TURTLE, RdfFormat.NTRIPLES, RdfFormat.JSONLD, RdfFormat.RDFXML)
+#: Read formats; in N-Quads and TriG a named graph keeps its name (the default graph: the merge, unnamed).
+GRAPH_FORMATS = (
+    RdfFormat.TURTLE,
+    RdfFormat.NTRIPLES,
+    RdfFormat.JSONLD,
+    RdfFormat.RDFXML,
+    RdfFormat.NQUADS,
+    RdfFormat.TRIG,
+)
 PAYLOADS = {
-    **{f.value: f for f in GRAPH_FORMATS},
+    **{f.value: f for f in GRAPH_FORMATS if not f.is_dataset_format or f == RdfFormat.JSONLD},
     "application/n-triples": RdfFormat.NTRIPLES,
     "text/plain": RdfFormat.NTRIPLES,
     "application/json": RdfFormat.JSONLD,
@@ -81,7 +89,7 @@ def _exists(store: Store, graph: str) -> bool:
     PATH,
     methods=["GET", "HEAD"],
     summary="Read a named graph (?graph=) or the default graph, the merge of all (?default)",
-    responses={**success("The graph", SPARQL_GRAPHS), **errors(400, 404, 406)},
+    responses={**success("The graph", [f.value for f in GRAPH_FORMATS]), **errors(400, 404, 406)},
 )
 def read_graph(
     request: Request,

@@ -34,9 +34,14 @@ from . import update
 router = APIRouter(tags=["SPARQL"])
 
 RESULT_TYPES = [f.value for f in ResultFormat] + ["application/json"]
-GRAPH_TYPES = [RdfFormat.TURTLE.value, RdfFormat.NTRIPLES.value, RdfFormat.JSONLD.value, RdfFormat.RDFXML.value]
+#: CONSTRUCT/DESCRIBE results; in N-Quads and TriG the graph is the default graph (for clients that read those).
+GRAPH_TYPES = [f.value for f in RdfFormat]
 #: The syntaxes of the service description (a graph).
 DESCRIPTION_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
+FORMAT_HELP = (
+    "The result format, overriding Accept: json, xml, csv, tsv (SELECT, ASK) or ttl, nt, nq, trig, jsonld, rdf "
+    "(CONSTRUCT, DESCRIBE); a media type is accepted too."
+)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
@@ -57,6 +62,7 @@ DIRECT_UPDATE = "application/sparql-update"
 def sparql_get(
     request: Request,
     query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
+    format: Annotated[str | None, Query(description=FORMAT_HELP)] = None,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
     store: Store = Depends(get_store),
@@ -72,7 +78,7 @@ def sparql_get(
         raise HTTPException(400, "more than one 'query' parameter: send one query per request")
     if len(query.encode("utf-8", errors="surrogatepass")) > settings.max_request_bytes:
         raise HTTPException(413, f"query larger than {settings.max_request_bytes} bytes")
-    return _run(request, store, settings, query, default_graph_uri, named_graph_uri)
+    return _run(request, store, settings, query, default_graph_uri, named_graph_uri, format)
 
 
 @router.post(
@@ -130,8 +136,16 @@ async def sparql_post(
             f"not {content_type or 'no content type'}",
         )
     # the query itself runs in a worker process; this thread only waits for it (see gzg_graph.store.pool)
+    formats = params.get("format")
     return await run_in_threadpool(
-        _run, request, store, settings, query, params.get("default-graph-uri"), params.get("named-graph-uri")
+        _run,
+        request,
+        store,
+        settings,
+        query,
+        params.get("default-graph-uri"),
+        params.get("named-graph-uri"),
+        formats[-1] if formats else None,
     )
 
 
@@ -156,6 +170,7 @@ def _run(
     query: str,
     default_graphs: list[str] | None,
     named_graphs: list[str] | None,
+    format_name: str | None = None,
 ) -> Response:
     default_graphs = graph_iris(default_graphs, "default-graph-uri")
     named_graphs = graph_iris(named_graphs, "named-graph-uri")
@@ -165,16 +180,7 @@ def _run(
         raise HTTPException(
             400, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE expected); updates are not accepted here"
         )
-    accept = request.headers.get("accept")
-    offered = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
-    media_type = choose(accept, offered)
-    if media_type is None:
-        raise HTTPException(406, f"cannot answer a {kind} query as {accept}; offered: {', '.join(offered)}")
-    fmt = (
-        RdfFormat(media_type)
-        if kind == "graph"
-        else ResultFormat(ResultFormat.JSON.value if media_type == "application/json" else media_type)
-    )
+    fmt, media_type = _result_format(kind, request.headers.get("accept"), format_name)
     try:
         result = store.query_stream(
             query, fmt, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=f"{settings.base_uri}/sparql"
@@ -186,3 +192,22 @@ def _run(
     if isinstance(result, StreamedResult):  # a large result: passed on while the engine writes it
         return StreamingResponse(streamed(result), media_type=media_type + charset, headers=headers)
     return Response(result.body, media_type=media_type + charset, headers=headers)
+
+
+def _result_format(kind: str, accept: str | None, format_name: str | None) -> tuple[ResultFormat | RdfFormat, str]:
+    """The result format: the ``format`` parameter if given (400 if unknown), else the best ``Accept`` offers."""
+    if format_name:
+        try:
+            fmt: ResultFormat | RdfFormat = (
+                RdfFormat.from_name(format_name) if kind == "graph" else ResultFormat.from_name(format_name)
+            )
+        except ValueError as e:
+            raise HTTPException(400, f"format: {e}") from None
+        return fmt, fmt.value
+    offered = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
+    media_type = choose(accept, offered)
+    if media_type is None:
+        raise HTTPException(406, f"cannot answer a {kind} query as {accept}; offered: {', '.join(offered)}")
+    if kind == "graph":
+        return RdfFormat(media_type), media_type
+    return ResultFormat(ResultFormat.JSON.value if media_type == "application/json" else media_type), media_type

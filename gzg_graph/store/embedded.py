@@ -161,9 +161,13 @@ class EmbeddedStore(Store):
     def export(self, fmt: RdfFormat, graph: str | None = None) -> bytes:
         target = fmt.oxigraph
         if graph is not None:
-            if ox.NamedNode(graph) not in set(self._store.named_graphs()):
+            name = ox.NamedNode(graph)
+            if name not in set(self._store.named_graphs()):
                 raise StoreError(f"no graph named <{graph}>")
-            return _bytes(self._store.dump(format=target, from_graph=ox.NamedNode(graph), prefixes=self.prefixes))
+            if fmt in (RdfFormat.NQUADS, RdfFormat.TRIG):  # where graphs can be named, the graph keeps its name
+                quads = self._store.quads_for_pattern(None, None, None, name)
+                return _bytes(ox.serialize(quads, format=target, prefixes=self.prefixes))
+            return _bytes(self._store.dump(format=target, from_graph=name, prefixes=self.prefixes))
         if fmt.is_dataset_format:
             return _bytes(ox.serialize(named_quads(self._store), format=target, prefixes=self.prefixes))
         return _bytes(self._store.dump(format=target, from_graph=DEFAULT, prefixes=self.prefixes))  # the merge
@@ -361,11 +365,8 @@ def serialise_into(
 
 def result_format_for(kind: str, fmt: ResultFormat | RdfFormat | None) -> ResultFormat | RdfFormat:
     """The format a result of ``kind`` is written in when ``fmt`` is asked for (None: the default)."""
-    if kind == "graph":
-        graph_format = fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE
-        if graph_format.is_dataset_format and graph_format != RdfFormat.JSONLD:
-            raise QueryError(f"a CONSTRUCT/DESCRIBE result is a graph; {graph_format.value} is a dataset format")
-        return graph_format
+    if kind == "graph":  # in a dataset syntax (N-Quads, TriG), the graph is written as the default graph
+        return fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE
     return fmt if isinstance(fmt, ResultFormat) else ResultFormat.JSON
 
 
