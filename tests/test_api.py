@@ -239,6 +239,13 @@ def test_cors_lets_web_pages_of_other_origins_read(client):
     assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
 
 
+def test_options_says_which_methods_a_path_takes(client):
+    assert client.options("/sparql").headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    assert client.options("/graph-store").headers["allow"] == "DELETE, GET, HEAD, OPTIONS, POST, PUT"
+    assert client.options("/doc/project/burgerloket").status_code == 204
+    assert client.options("/no/such/path").status_code == 404
+
+
 def test_a_repeated_query_parameter_is_refused(client):
     twice = client.get("/sparql", params=[("query", "ASK {}"), ("query", "SELECT * {}")])
     assert twice.status_code == 400 and "more than one" in twice.json()["detail"]
