@@ -512,6 +512,8 @@ OSLO_DEVIATIONS: dict[str, set[tuple[str, str]]] = {
         (_p("dcat", "endpointDescription"), "MinCount"),
         (_p("dct", "license"), "MinCount"),
         (_p("dcat", "landingPage"), "Datatype"),  # official error: landing page as xsd:anyURI
+        (_p("dcat", "endpointURL"), "Datatype"),  # the same official error; DCAT 2: an IRI (rdfs:Resource)
+        (_p("dcat", "endpointDescription"), "Datatype"),  # the same
         (_p("dct", "title"), "MaxCount"),  # titles and descriptions in nl and en
         (_p("dct", "description"), "MaxCount"),
         (_p("dct", "publisher"), "Class"),  # foaf:Agent, not dct:Agent

@@ -57,7 +57,10 @@ def _describe_service(g: Graph, uris: UriPolicy, catalog: URIRef) -> URIRef:
     g.add((endpoint, DCTERMS.title, Literal("SPARQL endpoint of the GZG graph", lang="en")))
     g.add((endpoint, DCAT.endpointURL, endpoint))
     g.add((endpoint, DCAT.endpointDescription, endpoint))
-    g.add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    protocol = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+    g.add((endpoint, DCTERMS.conformsTo, protocol))
+    g.add((protocol, RDF.type, DCTERMS.Standard))  # what DCAT-AP-VL's "conform aan protocol" expects
+    g.add((protocol, DCTERMS.title, Literal("SPARQL 1.1 Protocol", lang="en")))
     return endpoint
 
 
