@@ -78,11 +78,12 @@ def write_cases(bomb: bytes) -> list[Case]:
         Case("writes with a wrong token", "DELETE", graph, {"headers": _auth(TOKEN[:-1])}),
         Case("updates by GET", "GET", "/sparql", {"params": {"update": "CLEAR ALL"}, "headers": _auth(TOKEN)}),
     ]
-    for update in BAD_UPDATES:
-        cases.append(
-            Case("bad updates", "POST", "/sparql", {"content": update.encode(), "headers": {**UPDATE, **_auth(TOKEN)}})
-        )
-        cases.append(Case("bad updates", "POST", "/sparql", {"data": {"update": update}, "headers": _auth(TOKEN)}))
+    for number, update in enumerate(BAD_UPDATES):  # by POST direct and POST form in turn
+        if number % 2:
+            cases.append(Case("bad updates", "POST", "/sparql", {"data": {"update": update}, "headers": _auth(TOKEN)}))
+        else:
+            direct = {"content": update.encode(), "headers": {**UPDATE, **_auth(TOKEN)}}
+            cases.append(Case("bad updates", "POST", "/sparql", direct))
     authorised = _auth(TOKEN)
     cases += [
         Case(
