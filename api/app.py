@@ -22,7 +22,7 @@ from gzg_graph.validation import ValidationFailed
 
 from . import query_page
 from .limits import Slots
-from .options import allow_options
+from .options import AllowOptions
 from .request_log import RequestLog
 from .routes import graph_store, home, resources, sparql, validate
 
@@ -70,8 +70,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(validate.router)
     app.include_router(graph_store.router)
     query_page.mount_assets(app)  # YASGUI and the query page's own script and style, under /static/
-    allow_options(app)
 
+    app.add_middleware(AllowOptions, router=app.router)  # outside CORS: it lets preflights through
     app.add_middleware(RequestLog)
 
     @app.exception_handler(RequestValidationError)

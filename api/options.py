@@ -1,30 +1,42 @@
 """``OPTIONS`` on any path: which methods it takes (RFC 9110, 9.3.7), for clients that ask before they send.
 
-A CORS preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``) never gets here: the CORS
-middleware answers it. A plain ``OPTIONS`` gets 204 with ``Allow`` listing the methods of the routes that
-match the path, or 404 when none does.
+A CORS preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``) passes through to the CORS
+middleware. A plain ``OPTIONS`` gets 204 with ``Allow`` listing the methods of the routes that match the path,
+or 404 when none does. This is a middleware, not a catch-all route: a route matching every path would turn
+every other method's 404 into a 405.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Request, Response
-from starlette.routing import Match
+from fastapi.responses import JSONResponse, Response
+from starlette.routing import Match, Mount, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 CANDIDATES = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")
+READ_ONLY = ("GET", "HEAD")
 
 
-def allow_options(app: FastAPI) -> None:
-    """Answer ``OPTIONS`` for every route of ``app`` (call after the routers are included)."""
+class AllowOptions:
+    def __init__(self, app: ASGIApp, router: Router):
+        self.app, self.router = app, router
 
-    @app.options("/{path:path}", include_in_schema=False)
-    def options(request: Request, path: str) -> Response:
-        methods = {"OPTIONS"}
-        for method in CANDIDATES:
-            scope = {**request.scope, "method": method}
-            if any(route.matches(scope)[0] == Match.FULL for route in app.routes if route is not this):
-                methods.add(method)
-        if methods == {"OPTIONS"}:
-            raise HTTPException(404, "nothing is served at this path")
-        return Response(status_code=204, headers={"Allow": ", ".join(sorted(methods))})
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS" or _is_preflight(scope):
+            await self.app(scope, receive, send)
+            return
+        methods = {
+            method
+            for route in self.router.routes
+            for method in (READ_ONLY if isinstance(route, Mount) else CANDIDATES)  # static files: read only
+            if route.matches({**scope, "method": method})[0] == Match.FULL
+        }
+        if methods:
+            response: Response = Response(status_code=204, headers={"Allow": ", ".join(sorted(methods | {"OPTIONS"}))})
+        else:
+            response = JSONResponse({"detail": "nothing is served at this path"}, status_code=404)
+        await response(scope, receive, send)
 
-    this = app.routes[-1]  # the route just added, which matches every path
+
+def _is_preflight(scope: Scope) -> bool:
+    headers = {name for name, _ in scope.get("headers", [])}
+    return b"origin" in headers and b"access-control-request-method" in headers

@@ -244,6 +244,7 @@ def test_options_says_which_methods_a_path_takes(client):
     assert client.options("/graph-store").headers["allow"] == "DELETE, GET, HEAD, OPTIONS, POST, PUT"
     assert client.options("/doc/project/burgerloket").status_code == 204
     assert client.options("/no/such/path").status_code == 404
+    assert client.get("/no/such/path").status_code == 404  # not 405: OPTIONS is no catch-all route
 
 
 def test_a_repeated_query_parameter_is_refused(client):

@@ -74,7 +74,7 @@ def test_a_named_graph_in_n_quads_keeps_its_name(client, store):
     dataset = Dataset().parse(data=answer.content, format="nquads")
     named = dataset.graph(URIRef(GZG))
     assert len(named) == next(g.triples for g in store.graphs() if g.name == GZG)
-    assert json.dumps(sorted({str(c.identifier) for c in dataset.contexts() if len(c)})) == json.dumps([GZG])
+    assert json.dumps(sorted({str(c.identifier) for c in dataset.graphs() if len(c)})) == json.dumps([GZG])
 
 
 _RDFLIB = {
