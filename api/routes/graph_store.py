@@ -81,10 +81,6 @@ def _target(request: Request, graph: str | None, default: str | None) -> str | N
     return graph
 
 
-def _exists(store: Store, graph: str) -> bool:
-    return any(info.name == graph for info in store.graphs())
-
-
 @router.api_route(
     PATH,
     methods=["GET", "HEAD"],
@@ -102,7 +98,7 @@ def read_graph(
     media_type = choose(request.headers.get("accept"), offered)
     if media_type is None:
         raise HTTPException(406, f"a graph is offered as: {', '.join(offered)}")
-    if name is not None and not _exists(store, name):
+    if name is not None and not store.has_graph(name):
         raise HTTPException(404, f"no graph named <{name}>")
     body = store.export(RdfFormat(media_type), name)
     charset = "" if media_type == RdfFormat.RDFXML.value else "; charset=utf-8"
@@ -127,7 +123,7 @@ async def put_graph(
 ) -> Response:
     name = _writable(request, graph, default)
     ntriples = await _payload(request, settings, name, uris)
-    created = not _exists(store, name)
+    created = not store.has_graph(name)
     await _write(request, store, gsp.put_graph(name, ntriples))
     return Response(status_code=201 if created else 204)
 
@@ -154,7 +150,7 @@ async def post_graph(
     new = graph is None and default is None
     name = str(uris.graph(f"upload-{uuid.uuid4()}")) if new else _writable(request, graph, default)
     ntriples = await _payload(request, settings, name, uris)
-    created = new or not _exists(store, name)
+    created = new or not store.has_graph(name)
     await _write(request, store, gsp.post_graph(name, ntriples))
     if new:
         return Response(status_code=201, headers={"Location": name})
@@ -175,7 +171,7 @@ async def delete_graph(
     store: Store = Depends(get_store),
 ) -> Response:
     name = _writable(request, graph, default)
-    if not _exists(store, name):
+    if not store.has_graph(name):
         raise HTTPException(404, f"no graph named <{name}>")
     await _write(request, store, gsp.delete_graph(name))
     return Response(status_code=204)

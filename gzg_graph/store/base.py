@@ -161,6 +161,10 @@ class Store(ABC):
     def graphs(self) -> list[GraphInfo]:
         """The named graphs with their sizes."""
 
+    def has_graph(self, name: str) -> bool:
+        """Whether a named graph of that name exists (also when empty); stores override it without counting."""
+        return any(info.name == name for info in self.graphs())
+
     @abstractmethod
     def export(self, fmt: RdfFormat, graph: str | None = None) -> bytes:
         """The whole dataset (dataset formats) or one graph / the union (graph formats) serialised."""

@@ -15,7 +15,6 @@ without a dataset sees each triple once, as SPARQL's RDF merge says.
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -26,12 +25,13 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..errors import QueryError, ResultTooLarge, SourceError, StoreError
+from ..errors import QueryError, SourceError, StoreError
 from ..formats import RdfFormat, ResultFormat
 from ..terms import to_oxigraph, to_oxigraph_resource, to_rdflib
 from . import snapshots
 from .base import Bindings, Change, ChangeCheck, GraphInfo, QueryResult, Store, Triple, detect_query_kind
 from .dataset import DEFAULT, merged_store, named_quads, remerge, resolve
+from .results import CappedBuffer, serialise_into
 from .updates import UsingDataset, operations
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class EmbeddedStore(Store):
         bindings: Bindings | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        output = _CappedBuffer(self.max_result_bytes)
+        output = CappedBuffer(self.max_result_bytes)
         kind, media_type = self.query_into(
             output,
             sparql,
@@ -150,6 +150,9 @@ class EmbeddedStore(Store):
                     if isinstance(quad.subject, ox.NamedNode):
                         found.add((URIRef(quad.subject.value), URIRef(quad.predicate.value), node))
         return found
+
+    def has_graph(self, name: str) -> bool:
+        return bool(self._store.contains_named_graph(ox.NamedNode(name)))
 
     def graphs(self) -> list[GraphInfo]:
         infos = []
@@ -332,42 +335,6 @@ def _graph(lines: set[bytes]) -> Graph:
 def check_store_directory(directory: Path) -> None:
     """Raise StoreError unless ``directory`` holds a store (for reading it without loading it here)."""
     snapshots.open_directory(directory, create=False)
-
-
-class _CappedBuffer(io.BytesIO):
-    """A write target that refuses to grow past ``limit`` bytes, so a huge result stops early."""
-
-    def __init__(self, limit: int | None):
-        super().__init__()
-        self.limit = limit
-
-    def write(self, data: Any) -> int:
-        if self.limit is not None and self.tell() + len(data) > self.limit:
-            raise ResultTooLarge(f"the result is larger than {self.limit} bytes; narrow the query or add a LIMIT")
-        return super().write(data)
-
-
-def serialise_into(
-    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: ResultFormat | RdfFormat | None, output: Any
-) -> str:
-    """Write a query's result to ``output`` (anything with ``write(bytes)``) as the engine produces it, so a
-    large result can be passed on in pieces; returns the media type written."""
-    if isinstance(result, ox.QueryTriples):
-        graph_format = result_format_for("graph", fmt)
-        assert isinstance(graph_format, RdfFormat)  # noqa: S101 - what result_format_for gives for a graph
-        result.serialize(output, format=graph_format.oxigraph)
-        return graph_format.value
-    result_format = result_format_for("select", fmt)
-    assert isinstance(result_format, ResultFormat)  # noqa: S101
-    result.serialize(output, format=result_format.oxigraph)
-    return result_format.value
-
-
-def result_format_for(kind: str, fmt: ResultFormat | RdfFormat | None) -> ResultFormat | RdfFormat:
-    """The format a result of ``kind`` is written in when ``fmt`` is asked for (None: the default)."""
-    if kind == "graph":  # in a dataset syntax (N-Quads, TriG), the graph is written as the default graph
-        return fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE
-    return fmt if isinstance(fmt, ResultFormat) else ResultFormat.JSON
 
 
 def _bytes(serialised: bytes | None) -> bytes:

@@ -311,6 +311,9 @@ class IsolatedStore(Store):
     def graphs(self) -> list[GraphInfo]:
         return self.store.graphs()
 
+    def has_graph(self, name: str) -> bool:
+        return self.store.has_graph(name)
+
     def export(self, fmt: RdfFormat, graph: str | None = None) -> bytes:
         return self.store.export(fmt, graph)
 

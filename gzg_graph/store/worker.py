@@ -16,7 +16,8 @@ from typing import Any
 from ..errors import GzgError, QueryCrashed, QueryError, ResultTooLarge, StoreError
 from ..formats import RdfFormat, ResultFormat
 from .base import detect_query_kind
-from .embedded import EmbeddedStore, result_format_for
+from .embedded import EmbeddedStore
+from .results import result_format_for
 
 #: The size of the pieces a streamed result is sent in, and above which a result streams at all.
 CHUNK_BYTES = 256 * 1024
