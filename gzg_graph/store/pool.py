@@ -314,6 +314,9 @@ class IsolatedStore(Store):
     def has_graph(self, name: str) -> bool:
         return self.store.has_graph(name)
 
+    def manifest(self) -> dict[str, Any]:
+        return self.store.manifest()
+
     def export(self, fmt: RdfFormat, graph: str | None = None) -> bytes:
         return self.store.export(fmt, graph)
 
