@@ -21,6 +21,7 @@ from gzg_graph.uris import UriPolicy
 from gzg_graph.validation import ValidationFailed
 
 from . import query_page
+from .caching import ConditionalRequests
 from .limits import Slots
 from .options import AllowOptions
 from .request_log import RequestLog
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(graph_store.router)
     query_page.mount_assets(app)  # YASGUI and the query page's own script and style, under /static/
 
+    app.add_middleware(ConditionalRequests)  # ETag, Last-Modified, 304 for every read
     app.add_middleware(AllowOptions, router=app.router)  # outside CORS: it lets preflights through
     app.add_middleware(RequestLog)
 

@@ -1,0 +1,77 @@
+"""Conditional requests on reads: ETag, Last-Modified and Cache-Control, 304 when the client holds the answer,
+and a new tag after a write, so no client keeps an answer the store no longer gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import pytest
+from conftest import BASE
+from fastapi.testclient import TestClient
+from gzg_api.app import create_app
+
+TOKEN = "cache-token"
+DOC = "/doc/project/burgerloket"
+TURTLE = {"accept": "text/turtle"}
+
+
+@pytest.fixture(scope="module")
+def client(built, tmp_path_factory):
+    store_dir = tmp_path_factory.mktemp("caching") / "store"
+    shutil.copytree(built[0].store_dir, store_dir)
+    settings = dataclasses.replace(built[0], store_dir=store_dir, write_token=TOKEN, query_workers=1)
+    with TestClient(create_app(settings)) as running:
+        yield running
+
+
+def test_a_read_carries_validators(client):
+    answer = client.get(DOC, headers=TURTLE)
+    assert answer.status_code == 200
+    assert answer.headers["etag"].startswith('W/"') and answer.headers["cache-control"] == "public, no-cache"
+    assert answer.headers["last-modified"].endswith("GMT")
+    head = client.head(DOC, headers=TURTLE)
+    assert head.headers["etag"] == answer.headers["etag"]
+
+
+def test_the_same_tag_gets_304_without_a_body(client):
+    etag = client.get(DOC, headers=TURTLE).headers["etag"]
+    again = client.get(DOC, headers={**TURTLE, "if-none-match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert client.get(DOC, headers={**TURTLE, "if-none-match": f'"other", {etag}'}).status_code == 304
+    assert client.get(DOC, headers={**TURTLE, "if-none-match": '"other"'}).status_code == 200
+
+
+def test_each_representation_has_its_own_tag(client):
+    turtle = client.get(DOC, headers=TURTLE).headers["etag"]
+    jsonld = client.get(DOC, headers={"accept": "application/ld+json"}).headers["etag"]
+    english = client.get(DOC, headers={**TURTLE, "accept-language": "en"}).headers["etag"]
+    assert len({turtle, jsonld, english}) == 3
+    assert client.get(DOC, headers={"accept": "application/ld+json", "if-none-match": turtle}).status_code == 200
+
+
+def test_if_modified_since(client):
+    modified = client.get(DOC, headers=TURTLE).headers["last-modified"]
+    assert client.get(DOC, headers={**TURTLE, "if-modified-since": modified}).status_code == 304
+    assert client.get(DOC, headers={**TURTLE, "if-modified-since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code == 200
+    assert client.get(DOC, headers={**TURTLE, "if-modified-since": "yesterday"}).status_code == 200
+
+
+def test_queries_by_get_are_conditional_too_and_posts_are_not(client):
+    params = {"query": "ASK { ?s ?p ?o }"}
+    etag = client.get("/sparql", params=params).headers["etag"]
+    assert client.get("/sparql", params=params, headers={"if-none-match": etag}).status_code == 304
+    assert "etag" not in client.post("/sparql", data=params).headers
+
+
+def test_a_write_changes_every_tag(client):
+    etag = client.get(DOC, headers=TURTLE).headers["etag"]
+    update = f'INSERT DATA {{ GRAPH <{BASE}/id/dataset/gzg> {{ <{BASE}/id/project/burgerloket> <http://purl.org/dc/terms/description> "Een loket."@nl }} }}'
+    written = client.post(
+        "/sparql",
+        content=update.encode(),
+        headers={"content-type": "application/sparql-update", "authorization": f"Bearer {TOKEN}"},
+    )
+    assert written.status_code == 200, written.text
+    fresh = client.get(DOC, headers={**TURTLE, "if-none-match": etag})
+    assert fresh.status_code == 200 and fresh.headers["etag"] != etag and "Een loket." in fresh.text
