@@ -7,7 +7,7 @@ still uses the http forms, and both spellings are *different* namespaces.
 from typing import TypeVar
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, NamespaceManager
 
 BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
 SUBSIDIE = Namespace("http://data.vlaanderen.be/ns/subsidie#")  # besluit-subsidie AP (http!)
@@ -64,9 +64,16 @@ _G = TypeVar("_G", bound=Graph)
 
 
 def bind_prefixes(graph: _G, gzg_namespace: str | None = None) -> _G:
-    """Bind the project's prefixes on an rdflib graph or dataset (for readable Turtle/JSON-LD)."""
+    """Bind the project's prefixes, and only those, on an rdflib graph or dataset (readable Turtle/JSON-LD).
+
+    rdflib binds ~46 prefixes of its own to every new graph (``brick``, ``sosa``, ``schema`` for
+    ``https://schema.org/``, ...): binding ours next to them would rename our ``schema:`` (the data's
+    ``http://schema.org/``) to ``schema1:``. So the graph gets a fresh namespace manager with only the core
+    prefixes (rdf, rdfs, xsd, owl, xml), and ours replace any earlier binding of the same prefix.
+    """
+    graph.namespace_manager = NamespaceManager(graph, bind_namespaces="core")
     for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True)
+        graph.bind(prefix, ns, override=True, replace=True)
     if gzg_namespace:
-        graph.bind("gzg", gzg_namespace, override=True)
+        graph.bind("gzg", gzg_namespace, override=True, replace=True)
     return graph
