@@ -31,15 +31,19 @@ POINT_QUERY = (
     " <http://purl.org/dc/terms/title> ?label }"
 )
 #: Serves a checkout's app without the installed entry point (for --compare): argv = checkout, store, port.
+#: The checkout's own web layer is imported as ``gzg_api`` from its ``api/`` folder: a plain import would find the
+#: editable install's mapping to this checkout's ``api/`` and measure the same web code twice.
 SERVE_CHECKOUT = """
-import os, sys
+import importlib.util, os, sys
 sys.path.insert(0, sys.argv[1])
 os.environ["GZG_STORE_DIR"] = sys.argv[2]
+web = os.path.join(sys.argv[1], "api")
+spec = importlib.util.spec_from_file_location("gzg_api", os.path.join(web, "__init__.py"), submodule_search_locations=[web])
+sys.modules["gzg_api"] = module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
 import uvicorn
-try:
-    from gzg_api.app import create_app
-except ImportError:
-    from api.app import create_app
+from gzg_api.app import create_app
+assert create_app.__code__.co_filename.startswith(sys.argv[1]), create_app.__code__.co_filename
 uvicorn.run(create_app(), host="127.0.0.1", port=int(sys.argv[3]), log_level="warning")
 """
 
