@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from .. import queries
 from ..errors import GzgError
 from ..formats import RdfFormat
-from ..namespaces import bind_prefixes
+from ..namespaces import M8G, bind_prefixes
 from ..store.base import Store
 from ..terms import is_iri
 from ..uris import UriPolicy
@@ -16,6 +16,10 @@ from ..uris import UriPolicy
 
 class NotFound(GzgError, LookupError):
     """The graph says nothing about this resource."""
+
+
+#: The labels a description carries for the things it links to.
+LABELS = (SKOS.prefLabel, DCTERMS.title, RDFS.label)
 
 
 def describe(store: Store, uri: str, uris: UriPolicy) -> Graph:
@@ -28,7 +32,26 @@ def describe(store: Store, uri: str, uris: UriPolicy) -> Graph:
     graph.parse(data=body.decode("utf-8"), format="nt")
     if len(graph) == 0:
         raise NotFound(f"nothing is known about <{uri}>")
+    for triple in _incoming(store, graph, URIRef(uri), uris):
+        graph.add(triple)
     return graph
+
+
+def _incoming(store: Store, graph: Graph, resource: URIRef, uris: UriPolicy) -> set:
+    """The links into a description that a reader needs, with the labels of where they come from.
+
+    Who takes part in each participation (``m8g:playsRole``) and in which project (``m8g:hasParticipation``),
+    so a project lists its consortium by name and a local government its projects; a call's projects
+    (``gzg:oproep``), a building block's projects (``gzg:gebruiktBouwsteen``), what is about a theme
+    (``dct:subject``); and the labels of the participations' roles.
+    """
+    participations = set(graph.objects(resource, M8G.hasParticipation)) | set(graph.objects(resource, M8G.playsRole))
+    found = store.triples_to(participations, [M8G.playsRole, M8G.hasParticipation])
+    found |= store.triples_to([resource], [uris.ns.oproep, uris.ns.gebruiktBouwsteen, DCTERMS.subject])
+    sources = {s for s, _, _ in found if s != resource}
+    roles = {o for p in participations for o in graph.objects(p, M8G.role)}
+    found |= {t for t in store.triples_from(sources | roles) if t[1] in LABELS}
+    return found
 
 
 def document(store: Store, uri: str, uris: UriPolicy, document_url: str | None = None) -> Graph:
