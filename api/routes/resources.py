@@ -2,6 +2,8 @@
 
 ``/resource?uri=...`` describes any URI the graph knows (e.g. LBLOD's local governments), and
 ``/doc/...`` negotiates Turtle, JSON-LD, N-Triples, RDF/XML or HTML (``?format=`` overrides Accept).
+JSON-LD is compacted with the published context ``/ns/context.jsonld`` (by reference) and nested
+(``gzg_graph.publishing.jsonld``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gzg_graph.formats import RdfFormat
-from gzg_graph.publishing import describe
+from gzg_graph.publishing import describe, jsonld
 from gzg_graph.store import Store
 from gzg_graph.uris import UriPolicy
 
@@ -69,6 +71,18 @@ def doc(
 
 @router.api_route(
     methods=["GET", "HEAD"],
+    path=jsonld.CONTEXT_PATH,
+    summary="The JSON-LD context of every resource document (OSLO terms and our own)",
+    responses={**success("The context", [RdfFormat.JSONLD.value])},
+)
+def json_ld_context(uris: UriPolicy = Depends(get_uris)) -> Response:
+    body = jsonld.serialise(jsonld.context(uris.base))
+    # the context changes only with a new release (or base): caches may keep it for a day without asking
+    return Response(body, media_type=RdfFormat.JSONLD.value, headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.api_route(
+    methods=["GET", "HEAD"],
     path="/resource",
     summary="Describe any URI the graph knows (e.g. an LBLOD local government)",
     responses={**success("The description", RESOURCE_TYPES), **errors(400, 404, 406, 503)},
@@ -95,7 +109,10 @@ def _describe(
     if media_type == HTML:
         return HTMLResponse(render_description(graph, uri, uris), headers=headers)
     rdf_format = RdfFormat.JSONLD if media_type == "application/json" else RdfFormat(media_type)
-    body = describe.serialise(graph, rdf_format)
+    if rdf_format == RdfFormat.JSONLD:
+        body = jsonld.serialise(jsonld.to_jsonld(graph, uri, uris))
+    else:
+        body = describe.serialise(graph, rdf_format)
     charset = "; charset=utf-8" if rdf_format != RdfFormat.RDFXML else ""
     return Response(body, media_type=rdf_format.value + charset, headers=headers)
 
