@@ -20,7 +20,7 @@ from gzg_graph.store.pool import IsolatedStore, PoolLimits
 from gzg_graph.uris import UriPolicy
 from gzg_graph.validation import ValidationFailed
 
-from . import query_page
+from . import docs, query_page
 from .caching import ConditionalRequests
 from .limits import Slots
 from .options import AllowOptions
@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         version=__version__,
         description="Linked data about Flanders' *Gemeente zonder Gemeentehuis* programme: a SPARQL 1.1 "
         "endpoint and dereferenceable resources (Turtle, JSON-LD, N-Triples, RDF/XML, HTML).",
+        docs_url=None,  # /docs is api/docs.py's, served offline; no /redoc
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.uris = uris
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(validate.router)
     app.include_router(graph_store.router)
     query_page.mount_assets(app)  # YASGUI and the query page's own script and style, under /static/
+    docs.install(app)  # /docs (Swagger UI from node_modules) and the OpenAPI document with its examples
 
     app.add_middleware(ConditionalRequests)  # ETag, Last-Modified, 304 for every read
     app.add_middleware(AllowOptions, router=app.router)  # outside CORS: it lets preflights through
