@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "api" / "openapi_examples.json"
 MAX_CHARS = 1500
 MAX_ITEMS = 3
+MAX_TERMS = 12
 BAD_TURTLE = '@prefix dct: <http://purl.org/dc/terms/> .\n<#x> dct:title "unterminated .\n'
 
 
@@ -142,6 +143,13 @@ def requests(base: str) -> list[Request]:
             "Nothing is known about this thing",
             "/doc/project/does-not-exist",
             headers={"accept": "text/turtle"},
+        ),
+        Request(
+            "context",
+            "GET /ns/context.jsonld",
+            200,
+            "The JSON-LD context of the resource documents",
+            "/ns/context.jsonld",
         ),
         Request(
             "unknown-format",
@@ -261,7 +269,8 @@ def example(request: Request, response: Any) -> dict[str, Any]:
 
 def shortened_json(value: Any) -> tuple[Any, str]:
     """``value`` with each list of objects (SPARQL bindings, JSON-LD nodes) longer than :data:`MAX_ITEMS` cut to
-    that many, and what was cut (empty when nothing was). Lists of names (``vars``) are kept whole."""
+    that many, a JSON-LD context to its first :data:`MAX_TERMS` terms, and what was cut (empty when nothing was).
+    Lists of names (``vars``) are kept whole."""
     cut: list[str] = []
 
     def walk(node: Any, where: str) -> Any:
@@ -271,6 +280,9 @@ def shortened_json(value: Any) -> tuple[Any, str]:
                 node = node[:MAX_ITEMS]
             return [walk(item, where) for item in node]
         if isinstance(node, dict):
+            if where == "@context" and len(node) > MAX_TERMS:
+                cut.append(f"@context: {MAX_TERMS} of {len(node)} terms")
+                node = dict(list(node.items())[:MAX_TERMS])
             return {key: walk(item, key) for key, item in node.items()}
         return node
 
