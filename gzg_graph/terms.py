@@ -26,8 +26,15 @@ _STRING_ESCAPES = str.maketrans(
 
 
 def is_iri(value: str) -> bool:
-    """Whether ``value`` is an absolute IRI that is safe to use as a term."""
-    return bool(ABSOLUTE_IRI.match(value))
+    """Whether ``value`` is an absolute IRI that is safe to use as a term: our pattern, and RFC 3987 as the
+    store's engine checks it (which refuses, for example, the C1 control characters the pattern lets by)."""
+    if not ABSOLUTE_IRI.match(value):
+        return False
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def is_http_iri(value: str) -> bool:

@@ -257,3 +257,10 @@ def test_a_repeated_query_parameter_is_refused(client):
     assert twice.status_code == 400 and "more than one" in twice.json()["detail"]
     in_url_and_form = client.post("/sparql", params={"query": "ASK {}"}, data={"query": "ASK {}"})
     assert in_url_and_form.status_code == 400
+
+
+def test_a_path_that_is_no_iri_is_a_4xx_not_a_crash(client):
+    # found by schemathesis: a C1 control character passed the IRI pattern but not the store's RFC 3987 check
+    answer = client.get("/doc/%C2%99%C3%A0O%C3%BF%F1%A7%8A%BCb%C2%BF%C3%99%C2%94")
+    assert answer.status_code in (400, 404) and answer.json()["detail"]
+    assert client.get("/resource", params={"uri": "http://example.org/\u0099"}).status_code == 400
