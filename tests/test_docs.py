@@ -7,38 +7,20 @@ developer's machine, a failure on CI.
 
 from __future__ import annotations
 
-import collections
 import importlib.util
 import json
-import os
 import re
 import sys
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from browser import Visit, chromium
 from conftest import REPO
 from fastapi.testclient import TestClient
 from gzg_api import docs
 from gzg_api.app import create_app
 from live_server import Server, start_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-CSP_PROBE = """window.__violations = [];
-document.addEventListener("securitypolicyviolation", (e) =>
-  window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));"""
 
 
 def _script():
@@ -214,34 +196,14 @@ def server(built, tmp_path_factory) -> Iterator[Server]:
     live.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} is missing (Debian package chromium: scripts/ensure-system-packages.sh installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
+browser = pytest.fixture(scope="module")(chromium)
 
 
 @pytest.mark.slow
 def test_swagger_ui_lists_the_operations_with_nothing_from_elsewhere(browser, server):
-    context = browser.new_context()
-    requests: list[str] = []
-    errors: list[str] = []
-    statuses: collections.Counter[int] = collections.Counter()
-    context.on("request", lambda request: requests.append(request.url))
-    context.on("response", lambda response: statuses.update([response.status]))
-    context.route(re.compile(r"^(?!(https?://127\.0\.0\.1[:/])|data:)"), lambda route: route.abort())
-    context.add_init_script(CSP_PROBE)
+    visit = Visit(browser)
     try:
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        page = visit.page
         response = page.goto(f"{server.url}/docs")
         assert response is not None and response.status == 200
         page.locator(".opblock-tag", has_text="SPARQL").first.wait_for(timeout=20_000)
@@ -262,10 +224,10 @@ def test_swagger_ui_lists_the_operations_with_nothing_from_elsewhere(browser, se
         shown = ok.locator(".example").first.inner_text()
         assert calls["value"]["results"]["bindings"][0]["call"]["value"] in shown
 
-        elsewhere = [u for u in requests if urlsplit(u).scheme != "data" and urlsplit(u).hostname != "127.0.0.1"]
-        assert elsewhere == []
-        assert page.evaluate("window.__violations") == []
-        assert errors == []
-        assert f"{server.url}/openapi.json" in requests and statuses[200] >= 4
+        assert visit.elsewhere() == []
+        assert visit.violations() == []
+        assert visit.errors == []
+        assert f"{server.url}/openapi.json" in visit.requests
+        assert sum(1 for status in visit.responses.values() if status == 200) >= 4
     finally:
-        context.close()
+        visit.close()

@@ -11,15 +11,13 @@ our IRIs from the results table only lands on our page when the page links it to
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from html import escape
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from browser import Visit, chromium
 from conftest import BASE
 from fastapi.testclient import TestClient
 from gzg_api import query_page
@@ -31,26 +29,9 @@ from gzg_graph.store import detect_query_kind
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-#: Chromium's flags on these machines: no sandbox as root, and no background traffic to Google's hosts.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 #: An example whose results hold our own IRIs (projects), with a title column to find on their pages.
 EXAMPLE = "project-amounts"
-#: Records Content-Security-Policy violations (a page whose policy blocks what it needs is broken).
-CSP_PROBE = """window.__violations = [];
-document.addEventListener("securitypolicyviolation", (e) =>
-  window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));"""
-
 
 # --- in process: negotiation, languages, headers, assets -------------------------------------------------------
 
@@ -192,50 +173,7 @@ def server(built, tmp_path_factory) -> Iterator[Server]:
     live.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} is missing (Debian package chromium: scripts/ensure-system-packages.sh installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
-class Visit:
-    """A browser context that records every request, response, page error and policy violation."""
-
-    def __init__(self, browser, locale: str):
-        self.context = browser.new_context(locale=locale)
-        self.requests: list[str] = []
-        self.responses: dict[str, int] = {}
-        self.errors: list[str] = []
-        self.context.on("request", lambda request: self.requests.append(request.url))
-        self.context.on("response", lambda response: self.responses.__setitem__(response.url, response.status))
-        # anything for another host would be refused here, and still be recorded above
-        self.context.route(re.compile(r"^(?!(https?://127\.0\.0\.1[:/])|data:)"), lambda route: route.abort())
-        self.context.add_init_script(CSP_PROBE)
-        self.context.on("page", self._watch)
-        self.page = self.context.new_page()
-
-    def _watch(self, page) -> None:
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def elsewhere(self) -> list[str]:
-        return [
-            url for url in self.requests if urlsplit(url).scheme != "data" and urlsplit(url).hostname != "127.0.0.1"
-        ]
-
-    def violations(self, page=None) -> list[str]:
-        return (page or self.page).evaluate("window.__violations")
-
-    def close(self) -> None:
-        self.context.close()
+browser = pytest.fixture(scope="module")(chromium)
 
 
 @pytest.fixture()
