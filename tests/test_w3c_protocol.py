@@ -33,17 +33,12 @@ FORMATS = {
 
 @pytest.fixture(scope="module")
 def manifest():
-    loaded = w3c.load(MANIFEST)
-    if loaded is None:
-        pytest.skip("../shared/w3c-sparql11-tests is not beside the clone")
-    return loaded
+    return w3c.required(MANIFEST)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = w3c.start_empty_server(tmp_path_factory.mktemp("w3c-protocol"))
-    yield running
-    running.stop()
+    yield from w3c.empty_server(tmp_path_factory.mktemp("w3c-protocol"))
 
 
 @pytest.mark.parametrize(

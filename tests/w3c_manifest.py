@@ -9,9 +9,12 @@ serve`` over HTTP; nothing of the manifests is copied into test code.
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 from conftest import SHARED
 from live_server import Server, start_server
 from rdflib import RDF, Graph, Namespace, URIRef
@@ -52,8 +55,10 @@ class Request:
     expected: Expected
 
 
+@functools.cache
 def load(path: Path) -> Graph | None:
-    """A manifest with the manifests it includes (``mf:include``), or None when ``../shared`` is absent."""
+    """A manifest with the manifests it includes (``mf:include``), or None when ``../shared`` is absent.
+    Read once per run: the test parameters and the fixture share it."""
     if not path.is_file():
         return None
     graph = Graph().parse(path, format="turtle", publicID=path.as_uri())
@@ -122,6 +127,21 @@ def _status(iri: str) -> int:
     if name.startswith("StatusCode"):
         return int(name[len("StatusCode")])  # a class: StatusCode2xx -> 2
     return STATUS_NAMES[name]
+
+
+def required(path: Path) -> Graph:
+    """The manifest at ``path``, or the test is skipped when ``../shared`` is not beside the clone."""
+    loaded = load(path)
+    if loaded is None:
+        pytest.skip("../shared/w3c-sparql11-tests is not beside the clone")
+    return loaded
+
+
+def empty_server(work: Path) -> Iterator[Server]:
+    """:func:`start_empty_server` for a module's fixture: stopped when the module is done."""
+    running = start_empty_server(work)
+    yield running
+    running.stop()
 
 
 def start_empty_server(work: Path, **settings: str) -> Server:

@@ -102,7 +102,7 @@ def check_query(sparql: str, limits: QueryLimits) -> bool:
             depth += 1
             if depth > limits.max_depth:
                 raise QueryError(
-                    f"{_where(sparql, token.offset)}: the query nests deeper than {limits.max_depth} levels of {{ ( ["
+                    f"{where(sparql, token.offset)}: the query nests deeper than {limits.max_depth} levels of {{ ( ["
                 )
         elif token.kind == "punct" and token.text in "})]":
             depth = max(0, depth - 1)
@@ -110,7 +110,7 @@ def check_query(sparql: str, limits: QueryLimits) -> bool:
             operators += 1
             if operators > limits.max_operators:
                 raise QueryError(
-                    f"{_where(sparql, token.offset)}: the query has more than {limits.max_operators} "
+                    f"{where(sparql, token.offset)}: the query has more than {limits.max_operators} "
                     "operators (&&, ||, UNION, OPTIONAL, ...)"
                 )
         elif prologue.declare(items, index):
@@ -130,24 +130,24 @@ def without_remote_text(error: QueryError) -> QueryError:
 
 
 def _check_service(sparql: str, items: list[Token], index: int, prologue: Prologue, allowed: frozenset[str]) -> None:
-    where = _where(sparql, items[index].offset)
+    place = where(sparql, items[index].offset)
     following = items[index + 1 : index + 3]
     if following and following[0].text.upper() == "SILENT":
         following = following[1:]
     if not following:
-        raise QueryError(f"{where}: SERVICE without an endpoint")
+        raise QueryError(f"{place}: SERVICE without an endpoint")
     target = following[0]
     endpoint = prologue.iri(target)
     if endpoint is None and target.kind == "word" and ":" in target.text and target.text[0] not in "?$":
-        raise QueryError(f"{where}: SERVICE endpoint {target.text} uses an undeclared prefix")
+        raise QueryError(f"{place}: SERVICE endpoint {target.text} uses an undeclared prefix")
     if endpoint is None:
         raise QueryError(
-            f"{where}: SERVICE needs a fixed endpoint IRI; {target.text} cannot be checked "
+            f"{place}: SERVICE needs a fixed endpoint IRI; {target.text} cannot be checked "
             "against the allowed endpoints"
         )
     if endpoint not in allowed:
         listed = ", ".join(sorted(allowed)) if allowed else "none are configured (GZG_SERVICE_ALLOW)"
-        raise QueryError(f"{where}: SERVICE <{endpoint}> is not an allowed endpoint; allowed: {listed}")
+        raise QueryError(f"{place}: SERVICE <{endpoint}> is not an allowed endpoint; allowed: {listed}")
 
 
 def tokens(sparql: str) -> Iterator[Token]:
@@ -188,7 +188,7 @@ def tokens(sparql: str) -> Iterator[Token]:
         position += 1
 
 
-def _where(sparql: str, offset: int) -> str:
+def where(sparql: str, offset: int) -> str:
     """``line L, column C`` (1-based) of an offset, as the parser's own errors give them."""
     line = sparql.count("\n", 0, offset) + 1
     column = offset - (sparql.rfind("\n", 0, offset) + 1) + 1

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import QueryError
-from .guard import Prologue, Token, tokens
+from .guard import Prologue, Token, tokens, where
 
 #: Words that start an update operation (SPARQL 1.1 Update grammar, rule ``Update1``).
 OPERATIONS = frozenset({"LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "INSERT", "DELETE", "WITH"})
@@ -54,15 +54,15 @@ def operations(sparql: str, using: UsingDataset | None = None) -> list[str]:
         body_start = _skip_declarations(segment.tokens, declarations)
         if body_start >= len(segment.tokens):
             if number < len(segments):  # ``;`` must follow an operation (grammar rule Update)
-                raise QueryError(f"{_where(sparql, segment.end)}: ';' without an update operation before it")
+                raise QueryError(f"{where(sparql, segment.end)}: ';' without an update operation before it")
             continue  # the end: only declarations (or nothing), which is allowed
         first = segment.tokens[body_start]
         word = first.text.upper() if first.kind == "word" else ""
         if word not in OPERATIONS:
-            raise QueryError(f"{_where(sparql, first.offset)}: expected an update operation, not {first.text!r}")
+            raise QueryError(f"{where(sparql, first.offset)}: expected an update operation, not {first.text!r}")
         if word == "LOAD":
             raise QueryError(
-                f"{_where(sparql, first.offset)}: LOAD is not offered: this service does not fetch data from "
+                f"{where(sparql, first.offset)}: LOAD is not offered: this service does not fetch data from "
                 "other addresses; send the data with the Graph Store Protocol (PUT or POST) instead"
             )
         text = _blanked(sparql, [*declarations, (first.offset, segment.end)])
@@ -130,16 +130,16 @@ def _with_using(sparql: str, body: list[Token], end: int, using: UsingDataset) -
     for token, word in zip(body, words, strict=True):
         if word in ("USING", "WITH"):
             raise QueryError(
-                f"{_where(sparql, token.offset)}: the request gives using-graph-uri/using-named-graph-uri and "
+                f"{where(sparql, token.offset)}: the request gives using-graph-uri/using-named-graph-uri and "
                 f"the update has its own {word}: give the dataset one way only (SPARQL 1.1 Protocol, 2.2.3)"
             )
     if words[:2] == ["DELETE", "WHERE"]:  # the short form has no USING: write it out as DELETE {P} WHERE {P}
         pattern = sparql[body[1].offset + len(body[1].text) : end]
         return f"{sparql[: body[0].offset]}DELETE {pattern} {using.clauses()} WHERE {pattern}{sparql[end:]}"
-    where = _top_level_where(body)
-    if where is None:
+    clause = _top_level_where(body)
+    if clause is None:
         return sparql  # INSERT DATA, DELETE DATA, CLEAR, ...: no WHERE, the dataset does not apply
-    return f"{sparql[: where.offset]}{using.clauses()} {sparql[where.offset :]}"
+    return f"{sparql[: clause.offset]}{using.clauses()} {sparql[clause.offset :]}"
 
 
 def _top_level_where(body: list[Token]) -> Token | None:
@@ -152,12 +152,6 @@ def _top_level_where(body: list[Token]) -> Token | None:
         elif depth == 0 and token.kind == "word" and token.text.upper() == "WHERE":
             return token
     return None
-
-
-def _where(sparql: str, offset: int) -> str:
-    line = sparql.count("\n", 0, offset) + 1
-    column = offset - (sparql.rfind("\n", 0, offset) + 1) + 1
-    return f"line {line}, column {column}"
 
 
 # ---------------------------------------------------------------- the Graph Store Protocol, as updates
