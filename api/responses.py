@@ -52,3 +52,8 @@ RESOURCE_TYPES = [
     "text/html",
     "application/json",
 ]
+
+
+def rdf_media_type(fmt: RdfFormat) -> str:
+    """The Content-Type of an RDF document: UTF-8 declared, except for RDF/XML, whose XML declaration says it."""
+    return fmt.value if fmt == RdfFormat.RDFXML else f"{fmt.value}; charset=utf-8"

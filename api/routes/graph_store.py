@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
-import functools
 import uuid
 from typing import Annotated
 
@@ -31,14 +30,13 @@ from gzg_graph.sources.rdf import parse_rdf
 from gzg_graph.store import Store
 from gzg_graph.store import updates as gsp
 from gzg_graph.uris import UriPolicy
-from gzg_graph.writes import update_validated
 
 from ..auth import require_writer
 from ..bodies import graph_iris, read_limited
-from ..deps import get_settings, get_shapes, get_store, get_uris
-from ..limits import Slots
+from ..deps import get_settings, get_store, get_uris
 from ..negotiation import choose
-from ..responses import errors, success
+from ..responses import errors, rdf_media_type, success
+from .update import validated
 
 router = APIRouter(tags=["Graph Store"])
 
@@ -101,8 +99,7 @@ def read_graph(
     if name is not None and not store.has_graph(name):
         raise HTTPException(404, f"no graph named <{name}>")
     body = store.export(RdfFormat(media_type), name)
-    charset = "" if media_type == RdfFormat.RDFXML.value else "; charset=utf-8"
-    return Response(body, media_type=media_type + charset, headers={"Vary": "Accept"})
+    return Response(body, media_type=rdf_media_type(RdfFormat(media_type)), headers={"Vary": "Accept"})
 
 
 @router.put(
@@ -124,7 +121,7 @@ async def put_graph(
     name = _writable(request, graph, default)
     ntriples = await _payload(request, settings, name, uris)
     created = not store.has_graph(name)
-    await _write(request, store, gsp.put_graph(name, ntriples))
+    await validated(request, store, gsp.put_graph(name, ntriples))
     return Response(status_code=201 if created else 204)
 
 
@@ -151,7 +148,7 @@ async def post_graph(
     name = str(uris.graph(f"upload-{uuid.uuid4()}")) if new else _writable(request, graph, default)
     ntriples = await _payload(request, settings, name, uris)
     created = new or not store.has_graph(name)
-    await _write(request, store, gsp.post_graph(name, ntriples))
+    await validated(request, store, gsp.post_graph(name, ntriples))
     if new:
         return Response(status_code=201, headers={"Location": name})
     return Response(status_code=201 if created else 204)
@@ -173,7 +170,7 @@ async def delete_graph(
     name = _writable(request, graph, default)
     if not store.has_graph(name):
         raise HTTPException(404, f"no graph named <{name}>")
-    await _write(request, store, gsp.delete_graph(name))
+    await validated(request, store, gsp.delete_graph(name))
     return Response(status_code=204)
 
 
@@ -182,11 +179,6 @@ def _writable(request: Request, graph: str | None, default: str | None) -> str:
     if name is None:
         raise HTTPException(405, READ_ONLY_DEFAULT, headers={"Allow": "GET, HEAD"})
     return name
-
-
-async def _write(request: Request, store: Store, sparql: str) -> None:
-    slots: Slots = request.app.state.validation_slots
-    await slots.run(functools.partial(update_validated, store, sparql, get_shapes(request)))
 
 
 async def _payload(request: Request, settings: Settings, graph: str, uris: UriPolicy) -> str:

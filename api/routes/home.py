@@ -17,7 +17,7 @@ from gzg_graph.uris import UriPolicy
 
 from ..deps import get_store, get_uris
 from ..negotiation import choose
-from ..responses import errors, success
+from ..responses import errors, rdf_media_type, success
 
 router = APIRouter(tags=["Service"])
 
@@ -73,5 +73,4 @@ def void(request: Request, store: Store = Depends(get_store), uris: UriPolicy = 
     if cached is None or cached[0] != generation or generation is None:  # counted once per store generation
         cached = request.app.state.void = (generation, void_description(store, uris))
     body = describe.serialise(cached[1], RdfFormat(media_type))
-    charset = "" if media_type == RdfFormat.RDFXML.value else "; charset=utf-8"
-    return Response(body, media_type=media_type + charset, headers={"Vary": "Accept"})
+    return Response(body, media_type=rdf_media_type(RdfFormat(media_type)), headers={"Vary": "Accept"})

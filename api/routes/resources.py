@@ -21,7 +21,7 @@ from gzg_graph.uris import UriPolicy
 from ..deps import get_store, get_uris
 from ..html import render_description
 from ..negotiation import choose
-from ..responses import RESOURCE_TYPES, errors, success
+from ..responses import RESOURCE_TYPES, errors, rdf_media_type, success
 
 router = APIRouter(tags=["Resources"])
 
@@ -113,8 +113,7 @@ def _describe(
         body = jsonld.serialise(jsonld.to_jsonld(graph, uri, uris))
     else:
         body = describe.serialise(graph, rdf_format)
-    charset = "; charset=utf-8" if rdf_format != RdfFormat.RDFXML else ""
-    return Response(body, media_type=rdf_format.value + charset, headers=headers)
+    return Response(body, media_type=rdf_media_type(rdf_format), headers=headers)
 
 
 def _negotiate(request: Request, fmt: str | None) -> str:

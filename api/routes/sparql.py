@@ -27,7 +27,7 @@ from ..bodies import graph_iris, read_limited, require_utf8_charset, utf8_text
 from ..deps import get_settings, get_store
 from ..negotiation import choose
 from ..query_page import prefers_page, query_page
-from ..responses import SPARQL_GRAPHS, SPARQL_RESULTS, errors, success
+from ..responses import SPARQL_GRAPHS, SPARQL_RESULTS, errors, rdf_media_type, success
 from ..streaming import streamed
 from . import update
 
@@ -159,8 +159,7 @@ def _service_description(request: Request, store: Store, settings: Settings) -> 
         )
     graph = service_description(store, f"{settings.base_uri}/sparql")
     body = describe.serialise(graph, RdfFormat(media_type))
-    charset = "" if media_type == RdfFormat.RDFXML.value else "; charset=utf-8"
-    return Response(body, media_type=media_type + charset, headers={"Vary": "Accept"})
+    return Response(body, media_type=rdf_media_type(RdfFormat(media_type)), headers={"Vary": "Accept"})
 
 
 def _run(

@@ -14,8 +14,9 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 from gzg_graph.config import Settings
-from gzg_graph.store import Store, UsingDataset
+from gzg_graph.store import Change, Store, UsingDataset
 from gzg_graph.store.guard import QueryLimits, check_query
+from gzg_graph.validation import ValidationReport
 from gzg_graph.writes import update_validated
 
 from ..auth import require_writer
@@ -37,16 +38,9 @@ async def run(
     check_query(
         sparql, QueryLimits(settings.max_request_bytes, limits.max_depth, limits.max_operators, limits.allowed_services)
     )
-    slots: Slots = request.app.state.validation_slots
-    work = functools.partial(
-        update_validated,
-        store,
-        sparql,
-        get_shapes(request),
-        using=using or None,
-        base_iri=f"{settings.base_uri}/sparql",
+    change, report = await validated(
+        request, store, sparql, using=using or None, base_iri=f"{settings.base_uri}/sparql"
     )
-    change, report = await slots.run(work)
     return JSONResponse(
         {
             "added": len(change.added),
@@ -54,3 +48,13 @@ async def run(
             "warnings": report.to_json()["results"] if report is not None else [],
         }
     )
+
+
+async def validated(
+    request: Request, store: Store, sparql: str, *, using: UsingDataset | None = None, base_iri: str | None = None
+) -> tuple[Change, ValidationReport | None]:
+    """Run an update through the guarded write path, in one of the validation slots (503 when all are taken).
+    Every write of the web layer comes through here: SPARQL updates and the Graph Store Protocol alike."""
+    slots: Slots = request.app.state.validation_slots
+    work = functools.partial(update_validated, store, sparql, get_shapes(request), using=using, base_iri=base_iri)
+    return await slots.run(work)
