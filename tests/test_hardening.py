@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from live_server import POINT_QUERY, Server, start_server, tree_rss
-from write_corpus import TOKEN, Case, write_cases
+from write_corpus import TOKEN, Case, dataset_quads, write_cases
 
 pytestmark = pytest.mark.slow
 
@@ -340,7 +340,7 @@ def test_the_bad_input_corpus_never_breaks_the_server(server):
     by_family: dict[str, collections.Counter[int]] = collections.defaultdict(collections.Counter)
     failures, peak, started = [], tree_rss(server.pid), time.perf_counter()
     with httpx.Client(base_url=server.url, timeout=120) as client:
-        before = _dataset(client)
+        before = dataset_quads(client)
         for case in cases:
             answer = client.request(case.method, case.path, **case.options)
             statuses[answer.status_code] += 1
@@ -352,7 +352,7 @@ def test_the_bad_input_corpus_never_breaks_the_server(server):
             if point.status_code != 200 or not server.alive():
                 failures.append(f"after {case.family} {case.method} {case.path[:60]}: point query {point.status_code}")
             peak = max(peak, tree_rss(server.pid))
-        assert _dataset(client) == before, "a refused write changed the store"
+        assert dataset_quads(client) == before, "a refused write changed the store"
     print(
         f"\ncorpus: {len(cases)} requests in {time.perf_counter() - started:.1f} s; statuses "
         f"{dict(sorted(statuses.items()))}; server restarts 0 (PID {server.pid} alive), query worker restarts "
@@ -363,17 +363,6 @@ def test_the_bad_input_corpus_never_breaks_the_server(server):
     assert failures == []
     assert server.alive()
     assert peak < MEMORY_BOUND
-
-
-def _dataset(client: httpx.Client) -> set[str]:
-    """Every quad the server holds (graph names included), from its Graph Store export of each graph."""
-    quads = set()
-    for graph in client.get("/").json()["graphs"]:
-        answer = client.get(
-            "/graph-store", params={"graph": graph["graph"]}, headers={"accept": "application/n-triples"}
-        )
-        quads |= {f"{line} <{graph['graph']}>" for line in answer.text.splitlines()}
-    return quads
 
 
 def _problem(answer: httpx.Response) -> str | None:

@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
+from write_corpus import dataset_quads
 
 from gzg_graph.store import EmbeddedStore
 
@@ -41,17 +42,6 @@ def server(built, tmp_path):
     settings = dataclasses.replace(built[0], store_dir=store_dir, write_token=TOKEN, query_workers=1)
     with TestClient(create_app(settings)) as client:
         yield client
-
-
-def _state(client: TestClient) -> set[str]:
-    """Every quad the server holds, read through its own Graph Store Protocol."""
-    quads = set()
-    for graph in client.get("/", headers={"accept": "application/json"}).json()["graphs"]:
-        answer = client.get(
-            f"/graph-store?graph={quote(graph['graph'], safe='')}", headers={"accept": "application/n-triples"}
-        )
-        quads |= {f"{line} <{graph['graph']}>" for line in answer.text.splitlines()}
-    return quads
 
 
 def _ask(client: TestClient, query: str) -> bool:
@@ -75,13 +65,13 @@ WRITES = [
 
 @pytest.mark.parametrize(("method", "path", "options"), WRITES, ids=lambda v: v if isinstance(v, str) else "")
 def test_writes_without_the_right_token_change_nothing(server, method, path, options):
-    before = _state(server)
+    before = dataset_quads(server)
     headers = options.get("headers", {})
     refused = server.request(method, path, **{**options, "headers": headers})
     assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Bearer")
     wrong = server.request(method, path, **{**options, "headers": {**headers, "authorization": "Bearer not-the-token"}})
     assert wrong.status_code == 403 and "token" in wrong.json()["detail"]
-    assert _state(server) == before
+    assert dataset_quads(server) == before
 
 
 def test_a_read_only_server_refuses_every_write(built):
@@ -91,7 +81,7 @@ def test_a_read_only_server_refuses_every_write(built):
 
 
 def test_an_update_that_violates_the_shapes_is_refused_with_its_report(server):
-    before = _state(server)
+    before = dataset_quads(server)
     answer = server.post(
         "/sparql",
         content=f"DELETE WHERE {{ GRAPH ?g {{ <{BURGERLOKET}> <{TITLE}> ?title }} }}".encode(),
@@ -101,11 +91,11 @@ def test_an_update_that_violates_the_shapes_is_refused_with_its_report(server):
     results = answer.json()["report"]["results"]
     assert any(r["focusNode"] == BURGERLOKET and r["resultPath"] == TITLE for r in results)
     assert all(r["severity"] != "Violation" or r["message"] for r in results)
-    assert _state(server) == before
+    assert dataset_quads(server) == before
 
 
 def test_a_graph_store_write_that_violates_the_shapes_is_refused_with_its_report(server):
-    before = _state(server)
+    before = dataset_quads(server)
     second_title = f'<{BURGERLOKET}> <{TITLE}> "Nog een titel"@nl .'.encode()
     answer = server.post(
         f"/graph-store?graph={quote(GZG, safe='')}",
@@ -114,7 +104,7 @@ def test_a_graph_store_write_that_violates_the_shapes_is_refused_with_its_report
     )
     assert answer.status_code == 422
     assert any(r["focusNode"] == BURGERLOKET for r in answer.json()["report"]["results"])
-    assert _state(server) == before
+    assert dataset_quads(server) == before
 
 
 def test_a_good_update_is_seen_by_the_next_query_and_survives_a_restart(server, built):
@@ -131,22 +121,22 @@ def test_a_good_update_is_seen_by_the_next_query_and_survives_a_restart(server, 
 
 
 def test_writing_the_default_graph_is_refused_and_says_how_to_name_a_graph(server):
-    before = _state(server)
+    before = dataset_quads(server)
     answer = server.post(
         "/sparql", data={"update": "INSERT DATA { <http://e/s> <http://e/p> <http://e/o> }"}, headers=AUTH
     )
     assert answer.status_code == 400 and "GRAPH <...>" in answer.json()["detail"]
     answer = server.put("/graph-store?default", content=b"", headers={"content-type": "text/turtle", **AUTH})
     assert answer.status_code == 405 and answer.headers["allow"] == "GET, HEAD"
-    assert _state(server) == before
+    assert dataset_quads(server) == before
 
 
 def test_a_malformed_update_says_where_and_changes_nothing(server):
-    before = _state(server)
+    before = dataset_quads(server)
     update = f'INSERT DATA {{ GRAPH <{GZG}> {{ <http://e/s> <http://e/p> "x" }} }} ;\nCLEAR ALL "oops'
     answer = server.post("/sparql", content=update.encode(), headers={**UPDATE, **AUTH})
     assert answer.status_code == 400 and "operation 2" in answer.json()["detail"] and "2:" in answer.json()["detail"]
-    assert _state(server) == before
+    assert dataset_quads(server) == before
 
 
 def test_the_graph_store_round_trip(server):

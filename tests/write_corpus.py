@@ -25,6 +25,18 @@ class Case:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+def dataset_quads(client: Any) -> set[str]:
+    """Every quad the server holds (graph names included), read through its own Graph Store Protocol: what
+    must be the same before and after a refused write. ``client`` is an httpx or a Starlette test client."""
+    quads = set()
+    for graph in client.get("/", headers={"accept": "application/json"}).json()["graphs"]:
+        answer = client.get(
+            "/graph-store", params={"graph": graph["graph"]}, headers={"accept": "application/n-triples"}
+        )
+        quads |= {f"{line} <{graph['graph']}>" for line in answer.text.splitlines()}
+    return quads
+
+
 def _auth(token: str | None) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"} if token else {}
 
