@@ -20,7 +20,7 @@ from gzg_graph.store.pool import IsolatedStore, PoolLimits
 from gzg_graph.uris import UriPolicy
 from gzg_graph.validation import ValidationFailed
 
-from . import docs, query_page
+from . import docs, pages, query_page
 from .caching import ConditionalRequests
 from .limits import Slots
 from .options import AllowOptions
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(validate.router)
     app.include_router(graph_store.router)
     query_page.mount_assets(app)  # YASGUI and the query page's own script and style, under /static/
+    pages.mount_assets(app)  # the HTML pages' stylesheet, under /static/site/
     docs.install(app)  # /docs (Swagger UI from node_modules) and the OpenAPI document with its examples
 
     app.add_middleware(ConditionalRequests)  # ETag, Last-Modified, 304 for every read

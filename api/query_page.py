@@ -39,6 +39,7 @@ from gzg_graph.queries.examples import Example, examples
 from gzg_graph.uris import UriPolicy
 
 from .negotiation import MediaRange, parse_accept
+from .pages import LANGUAGES, language
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "templates" / "query_page.html"
@@ -74,7 +75,6 @@ CSP = "; ".join(
     ]
 )
 
-LANGUAGES = ("nl", "en")
 #: The page's own words (YASGUI's are English).
 TEXTS: dict[str, dict[str, str]] = {
     "nl": {
@@ -133,28 +133,6 @@ def _weight(ranges: list[MediaRange], media_type: str) -> tuple[float, int]:
         return (0.0, 0)
     decisive = max(matching, key=lambda r: (r.specificity, r.q))
     return (decisive.q, decisive.specificity)
-
-
-def language(request: Request) -> str:
-    """``?lang=nl|en``, else the first of nl and en by ``Accept-Language`` (q-values honoured), else nl."""
-    asked = request.query_params.get("lang", "").strip().lower()
-    if asked in LANGUAGES:
-        return asked
-    best, best_q = LANGUAGES[0], 0.0
-    for part in (request.headers.get("accept-language") or "").split(","):
-        tag, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        primary = tag.lower().split("-")[0]
-        if primary in LANGUAGES and q > best_q:
-            best, best_q = primary, q
-    return best
 
 
 def query_page(request: Request, settings: Settings) -> Response:
