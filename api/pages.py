@@ -4,7 +4,7 @@ Every page extends ``templates/base.html`` (header with the site's sections, a l
 footer) and is rendered by :func:`render`, which
 
 * picks the language: ``?lang=nl|en``, else ``Accept-Language`` (q-values honoured), else Dutch;
-* passes ``t`` (the site's words in that language, from ``texts.yaml``), ``lang``, ``other_lang`` and
+* passes ``t`` (the site's words in that language, from ``texts/*.yaml``), ``lang``, ``other_lang`` and
   ``switch_url`` (this page in the other language) to the template;
 * sends a strict Content-Security-Policy: pages load their style from this origin and run no script, so
   they read the same with JavaScript off.
@@ -56,9 +56,17 @@ def environment() -> Environment:
 
 @cache
 def texts() -> dict[str, dict[str, str]]:
-    """The site's own words, ``{lang: {key: text}}`` (``texts.yaml``: one entry per key with nl and en)."""
-    entries = yaml.safe_load((HERE / "texts.yaml").read_text(encoding="utf-8"))
-    return {lang: {key: entry[lang] for key, entry in entries.items()} for lang in LANGUAGES}
+    """The site's own words, ``{lang: {key: text}}``, from ``texts/*.yaml`` (one file per part of the site,
+    one entry per key with its nl and en text; a key defined twice is an error)."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted((HERE / "texts").glob("*.yaml")):
+        for key, entry in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"{path.name}: the page text {key!r} is defined twice")
+            if set(entry) != set(LANGUAGES):
+                raise ValueError(f"{path.name}: the page text {key!r} needs exactly {', '.join(LANGUAGES)}")
+            merged[key] = entry
+    return {lang: {key: entry[lang] for key, entry in merged.items()} for lang in LANGUAGES}
 
 
 def language(request: Request) -> str:
