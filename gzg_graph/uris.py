@@ -32,6 +32,23 @@ def slugify(text: str) -> str:
     return slug
 
 
+def last_segment(uri: str) -> str:
+    """The last path segment of a URI: what a participation URI used to name its participant by.
+
+    Until readable slugs, a participation was ``{project}--{key}`` with the key an LBLOD unit's id (64 hex
+    characters) or a partner's id, both the last segment of the participant's URI. Kept, in this one place,
+    so those URIs still redirect (``gzg_graph.publishing.moved``).
+
+    >>> last_segment("http://data.lblod.info/id/bestuurseenheden/be27/")
+    'be27'
+    """
+    return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+#: Between a project's id and its participant's slug in a participation's URI.
+PARTICIPATION_JOIN = "--"
+
+
 @dataclass(frozen=True)
 class UriPolicy:
     """Mints the project's URIs under one configurable base (no trailing slash)."""
@@ -54,6 +71,22 @@ class UriPolicy:
 
     def id(self, type_: str, reference: str) -> URIRef:
         return URIRef(f"{self.base}/id/{type_}/{reference}")
+
+    def participation(self, project: str, participant: str) -> URIRef:
+        """A participation: ``{base}/id/deelname/{project}--{participant}``, the participant's slug or key."""
+        return self.id("deelname", f"{project}{PARTICIPATION_JOIN}{participant}")
+
+    def participation_parts(self, uri: str) -> list[tuple[str, str]]:
+        """Every (project, participant) reading of a participation URI, one per place the ``--`` may split it.
+
+        >>> UriPolicy("http://x.org").participation_parts("http://x.org/id/deelname/a--b--c")
+        [('a', 'b--c'), ('a--b', 'c')]
+        """
+        prefix = f"{self.base}/id/deelname/"
+        reference = uri[len(prefix) :] if uri.startswith(prefix) else ""
+        splits = [m.start() for m in re.finditer(f"(?={PARTICIPATION_JOIN})", reference)]
+        after = len(PARTICIPATION_JOIN)
+        return [(reference[:i], reference[i + after :]) for i in splits if i and reference[i + after :]]
 
     def doc(self, type_: str, reference: str) -> URIRef:
         return URIRef(f"{self.base}/doc/{type_}/{reference}")
@@ -90,3 +123,4 @@ GRAPH_LOKET = "loket-gzg"  # the Loket's GZG measure, calls and themes (verbatim
 GRAPH_REFNIS = "refnis"  # Statbel REFNIS codes (Flemish subset) from vocab.belgif.be
 GRAPH_ONTOLOGY = "ontology"  # ontology/gzg.ttl
 GRAPH_METADATA = "metadata"  # DCAT catalogue describing the graphs above
+GRAPH_STEWARDS = "stewards"  # projects written by data stewards through the API (kept by the build)

@@ -293,6 +293,28 @@ def test_burgerloket_consortium(graph):
     assert (URIS.id("organisatie", "dav"), M8G.playsRole, dav) in graph
 
 
+def test_participation_uris_name_the_participant_readably(graph):
+    """A local government by its name's slug (not its 64-hex LBLOD id), a partner by its id."""
+    project = URIS.id("project", "burgerloket")
+    by_participant = {str(o): str(p) for o, _, p in graph.triples((None, M8G.playsRole, None))}
+    assert by_participant[MECHELEN] == f"{BASE}/id/deelname/burgerloket--mechelen"
+    assert by_participant[NIJLEN] == f"{BASE}/id/deelname/burgerloket--nijlen"
+    participations = {str(p) for p in graph.objects(project, M8G.hasParticipation)}
+    assert f"{BASE}/id/deelname/burgerloket--vvsg" in participations
+    assert not any(len(p.rsplit("--", 1)[1]) >= 32 for p in participations), participations
+
+
+def test_two_participants_with_one_slug_are_refused_at_the_second_line(own_data_copy):
+    """LBLOD lists two units named 'Projectvereniging Regionaal Landschap Schelde-Durme' (two KBO numbers): in
+    one project they would share a participation URI, so the build names both and the line of each."""
+    first = add_participation(own_data_copy, "burgerloket,0680.397.589,partner,,https://example.org")
+    second = add_participation(own_data_copy, "burgerloket,0680.397.590,partner,,https://example.org")
+    with pytest.raises(SourceError, match=f"\\(line {first}\\) would both take part in project 'burgerloket'") as e:
+        own_data_graph(own_data_copy, URIS, OrganisationIndex.from_data_dir(DATA))
+    assert Path(e.value.file).name == "participations.csv" and e.value.line == second
+    assert "burgerloket--projectvereniging-regionaal-landschap-schelde-durme" in str(e.value)
+
+
 def test_building_blocks_and_partners_queries(store):
     blocks = {r["title"]: r for r in select(store, "building-blocks")}
     assert len(blocks) == 17

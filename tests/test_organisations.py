@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gzg_graph.errors import AmbiguousOrganisation, SourceError, UnknownOrganisation
-from gzg_graph.mapping.organisations import LOCAL_GOVERNMENTS, OrganisationIndex
+from gzg_graph.mapping.organisations import LOCAL_GOVERNMENTS, OrganisationIndex, organisation_of, participant_slug
 from gzg_graph.sources.lblod import read_local_governments
 from gzg_graph.uris import UriPolicy
 
@@ -69,6 +69,43 @@ def test_local_government_keeps_its_lblod_uri(index):
     nijlen = index.resolve("Nijlen")
     assert (nijlen.local_government, str(nijlen.uri(UriPolicy("https://example.org")))) == (True, NIJLEN)
     assert nijlen.key == NIJLEN.rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "slug"),
+    [
+        ("Mechelen", "", "mechelen"),
+        ("Sint-Niklaas", "", "sint-niklaas"),
+        ("Mechelen", "OCMW", "ocmw-mechelen"),
+        ("Limburg", "Provincie", "provincie-limburg"),
+        ("Antwerpen", "District", "district-antwerpen"),
+        ("Aalter (voor fusie)", "OCMW", "ocmw-aalter-voor-fusie"),
+        ("Autonoom gemeentebedrijf Arendonk", "Autonoom gemeentebedrijf", "autonoom-gemeentebedrijf-arendonk"),
+        ("POLITIEZONE : KAPELLEN - STABROEK", "Politiezone", "politiezone-kapellen-stabroek"),
+        ("Ons Huis", "OCMW vereniging", "ocmw-vereniging-ons-huis"),
+    ],
+)
+def test_participant_slug_is_the_name_after_the_kind(name, kind, slug):
+    assert participant_slug(name, kind) == slug
+
+
+def test_a_gemeente_and_its_ocmw_get_different_slugs(index):
+    """Participation URIs name a participant by its slug; a partner's id is one already, the key stays the old id."""
+    assert (index.resolve("Mechelen").slug, index.resolve("OCMW Mechelen").slug) == ("mechelen", "ocmw-mechelen")
+    assert index.resolve("Mechelen").key == MECHELEN.rsplit("/", 1)[1]
+    assert (index.resolve("vvsg").slug, index.resolve("vvsg").key) == ("vvsg", "vvsg")
+
+
+def test_slugs_of_real_local_governments_differ_but_for_lblods_own_duplicate():
+    """Across all 1,297 real units only LBLOD's one duplicated name (two KBO numbers) shares a slug."""
+    slugs: dict[str, list[str]] = {}
+    for unit in read_local_governments(REPO / "data" / LOCAL_GOVERNMENTS):
+        slugs.setdefault(organisation_of(unit).slug, []).append(unit.name)
+    shared = {slug: names for slug, names in slugs.items() if len(names) > 1}
+    assert shared == {
+        "projectvereniging-regionaal-landschap-schelde-durme": 2
+        * ["Projectvereniging Regionaal Landschap Schelde-Durme"]
+    }
 
 
 def test_name_resolves_by_date_across_the_2019_merger(index):

@@ -29,7 +29,7 @@ from ..namespaces import CLASSIFICATIE
 from ..sources import PARTNERS, Partner, is_kbo, normalise, parse_kbo, read_partners
 from ..sources.lblod import LOCAL_GOVERNMENTS as LOCAL_GOVERNMENTS_FILE
 from ..sources.lblod import LocalGovernment, read_local_governments
-from ..uris import UriPolicy
+from ..uris import UriPolicy, last_segment, slugify
 
 LOCAL_GOVERNMENTS = Path("lblod") / LOCAL_GOVERNMENTS_FILE
 
@@ -47,9 +47,11 @@ NIS_2025_FROM = date(2025, 1, 1)
 
 @dataclass(frozen=True)
 class Organisation:
-    """The organisation a reference resolved to; ``key`` is stable and URI-safe (used in participation URIs)."""
+    """The organisation a reference resolved to: ``key`` identifies it (its URI's last segment, which the
+    participation URIs used before readable slugs), ``slug`` names it in its participation URIs."""
 
     key: str
+    slug: str
     label: str
     local_government: bool
     lblod_uri: str | None = None
@@ -95,21 +97,21 @@ class OrganisationIndex:
         text = reference.strip()
         if text in self._partners:
             partner = self._partners[text]
-            return Organisation(partner.id, partner.name, local_government=False)
+            return Organisation(partner.id, partner.id, partner.name, local_government=False)  # ids are slugs
         if is_kbo(text):
             unit = self._by_kbo.get(parse_kbo(text))
             if unit is None:
                 raise UnknownOrganisation(f"no local government has KBO number {text!r}")
-            return _organisation(unit)
+            return organisation_of(unit)
         if _NIS.match(text):
-            return _organisation(self._choose(text, self._nis_candidates(text, on), GEMEENTE, on))
+            return organisation_of(self._choose(text, self._nis_candidates(text, on), GEMEENTE, on))
         key = name_key(text)
         match = _PREFIXES.match(key)
         wanted = OCMW if match and match["ocmw"] else GEMEENTE
         key = key[match.end() :] if match else key
         if key not in self._by_name:
             raise UnknownOrganisation(self._unknown_message(text, key))
-        return _organisation(self._choose(text, self._by_name[key], wanted, on))
+        return organisation_of(self._choose(text, self._by_name[key], wanted, on))
 
     def _nis_candidates(self, code: str, on: date | None) -> list[LocalGovernment]:
         """NIS codes were renumbered on 1 January 2025: a date picks the code list in force that day."""
@@ -151,8 +153,25 @@ class OrganisationIndex:
         )
 
 
-def _organisation(unit: LocalGovernment) -> Organisation:
-    return Organisation(unit.uri.rstrip("/").rsplit("/", 1)[-1], unit.name, True, unit.uri)
+def organisation_of(unit: LocalGovernment) -> Organisation:
+    """A local government as a participant: its LBLOD URI, its old key and its readable slug."""
+    slug = participant_slug(unit.name, "" if _classification(unit) == GEMEENTE else unit.classification)
+    return Organisation(last_segment(unit.uri), slug, unit.name, True, unit.uri)
+
+
+def participant_slug(name: str, kind: str = "") -> str:
+    """A local government's slug in participation URIs: its name, after its kind unless it is a Gemeente.
+
+    A Gemeente, its OCMW and a province or district can share a name; the kind tells them apart, unless the
+    name already starts with it.
+
+    >>> participant_slug("Mechelen"), participant_slug("Mechelen", "OCMW"), participant_slug("Limburg", "Provincie")
+    ('mechelen', 'ocmw-mechelen', 'provincie-limburg')
+    >>> participant_slug("POLITIEZONE : KAPELLEN - STABROEK", "Politiezone")
+    'politiezone-kapellen-stabroek'
+    """
+    slug, prefix = slugify(name), slugify(kind) if kind.strip() else ""
+    return slug if not prefix or slug == prefix or slug.startswith(f"{prefix}-") else f"{prefix}-{slug}"
 
 
 def _classification(unit: LocalGovernment) -> str:

@@ -20,7 +20,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, SKOS
 from rdflib.term import Node
 
-from ..errors import AmbiguousOrganisation, UnknownOrganisation
+from ..errors import AmbiguousOrganisation, SourceError, UnknownOrganisation
 from ..namespaces import CPSV, LBLOD_SUBSIDIE, M8G, MOBILITEIT, REGORG, SCHEMA, SUBSIDIE, TRANSACTIE, bind_prefixes
 from ..sources import (
     SCHEME_ORG_KIND,
@@ -292,23 +292,32 @@ class _Mapper:
 
     def participations(self, node: URIRef, project: Project, rows: list[Participation]) -> None:
         """The consortium: one m8g:Participation per organisation, checked for the rules a steward can break."""
-        seen: dict[str, Participation] = {}
+        seen: dict[str, tuple[Organisation, Participation]] = {}  # by slug: one participation URI each
         for row in rows:
             organisation = self.resolve(row, project)
-            if organisation.key in seen:
-                raise row.error(
-                    f"{organisation.label} already takes part in project {project.id!r} "
-                    f"(line {seen[organisation.key].line})"
-                )
+            if organisation.slug in seen:
+                raise self.same_slug(project, organisation, row, *seen[organisation.slug])
             if row.role in CONSORTIUM_ROLES and not organisation.local_government:
                 raise row.error(
                     f"role {row.role!r} is for local governments; {organisation.label} "
                     f"is a partner organisation: use 'ondersteunende-partner'"
                 )
-            if row.role == "penhouder" and any(r.role == "penhouder" for r in seen.values()):
+            if row.role == "penhouder" and any(r.role == "penhouder" for _, r in seen.values()):
                 raise row.error(f"project {project.id!r} already has a penhouder; there is one per project")
-            seen[organisation.key] = row
+            seen[organisation.slug] = organisation, row
             self.participation(node, project, row, organisation)
+
+    def same_slug(
+        self, project: Project, organisation: Organisation, row: Participation, first: Organisation, at: Participation
+    ) -> SourceError:
+        """Two rows of a project name one participant twice, or two participants whose URIs would be one."""
+        if first.key == organisation.key:
+            return row.error(f"{organisation.label} already takes part in project {project.id!r} (line {at.line})")
+        return row.error(
+            f"{organisation.label} <{organisation.uri(self.uris)}> and {first.label} <{first.uri(self.uris)}> "
+            f"(line {at.line}) would both take part in project {project.id!r} as "
+            f"<{self.uris.participation(project.id, organisation.slug)}>: check that both are meant"
+        )
 
     def resolve(self, row: Participation, project: Project) -> Organisation:
         """The organisation of a row, as active on the project's start (else end) date; errors get the line."""
@@ -320,7 +329,7 @@ class _Mapper:
     def participation(
         self, project_node: URIRef, project: Project, row: Participation, organisation: Organisation
     ) -> None:
-        node = self.uris.id("deelname", f"{project.id}--{organisation.key}")
+        node = self.uris.participation(project.id, organisation.slug)
         organisation_node = organisation.uri(self.uris)
         self.g.add((node, RDF.type, M8G.Participation))
         self.g.add((node, M8G.role, self.uris.concept(SCHEME_ROLE, row.role)))
