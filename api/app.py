@@ -21,6 +21,7 @@ from gzg_graph.uris import UriPolicy
 from gzg_graph.validation import ValidationFailed
 
 from . import docs, pages, query_page
+from .answer_cache import AnswerCache
 from .caching import ConditionalRequests
 from .limits import Slots
 from .options import AllowOptions
@@ -59,14 +60,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.uris = uris
     app.state.store = store
     app.state.validation_slots = Slots("validation", settings.validation_slots)
-    # Reads are open to web pages of any origin listed in GZG_CORS_ORIGINS (default: all), as open data is.
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=list(settings.cors_origins),
-        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type", "Accept-Language"],
-        max_age=3600,
-    )
     app.include_router(home.router)
     app.include_router(sparql.router)
     app.include_router(resources.router)
@@ -76,7 +69,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     pages.mount_assets(app)  # the HTML pages' stylesheet, under /static/site/
     docs.install(app)  # /docs (Swagger UI from node_modules) and the OpenAPI document with its examples
 
-    app.add_middleware(ConditionalRequests)  # ETag, Last-Modified, 304 for every read
+    # ETag, Last-Modified, 304 for every read, and answers kept while the store is unchanged
+    app.add_middleware(ConditionalRequests, cache=AnswerCache(settings.response_cache_mb * 1024 * 1024))
+    # Reads are open to web pages of any origin listed in GZG_CORS_ORIGINS (default: all), as open data is.
+    # Outside the kept answers: CORS headers depend on the request's Origin, which their tags do not.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "Accept-Language"],
+        max_age=3600,
+    )
     app.add_middleware(AllowOptions, router=app.router)  # outside CORS: it lets preflights through
     app.add_middleware(RequestLog)
 

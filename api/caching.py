@@ -6,7 +6,8 @@ the headers it is negotiated on (``Accept``, ``Accept-Language``). The entity ta
 computed before the route runs: a client that already holds the answer gets 304 without the store being
 asked anything. ``Last-Modified`` is when the generation was written; ``Cache-Control: no-cache`` lets
 caches keep answers but makes them ask again (a rebuild or a write may come at any time), which the 304
-makes cheap. A store without generations (an in-memory test store) gets no validators.
+makes cheap. A store without generations (an in-memory test store) gets no validators. The same tag keys
+the answers kept in memory (:mod:`.answer_cache`).
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .answer_cache import AnswerCache
+
 #: Paths whose answers are not the store's: static files have validators of their own.
 NOT_THE_STORE = ("/static/",)
 CACHE_CONTROL = "public, no-cache"
 
 
 class ConditionalRequests:
-    def __init__(self, app: ASGIApp):
+    def __init__(self, app: ASGIApp, cache: AnswerCache | None = None):
         self.app = app
+        self.cache = cache  # answers sent again under their tag (answer_cache.py)
         self._written: tuple[str, datetime | None] = ("", None)  # (generation, when it was written)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -52,6 +56,12 @@ class ConditionalRequests:
                 validators["Last-Modified"] = format_datetime(modified, usegmt=True)
             await Response(status_code=304, headers=validators)(scope, receive, send)
             return
+        if self.cache is not None and self.cache.keeps(scope):
+            kept = self.cache.get(generation, etag)
+            if kept is not None:
+                await self.cache.replay(kept, scope, send)
+                return
+            send = self.cache.recording(generation, etag, scope, send)
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:

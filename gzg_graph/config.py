@@ -77,6 +77,8 @@ class Settings:
     max_query_operators: int = 2000
     allowed_services: frozenset[str] = frozenset()
     validation_slots: int = 2
+    #: Memory for answers kept to be sent again while the store is unchanged (api/caching.py); 0 turns it off.
+    response_cache_mb: int = 64
     cors_origins: tuple[str, ...] = ("*",)
     log_level: str = "INFO"
     write_token: str | None = None
@@ -104,6 +106,7 @@ class Settings:
                 max_query_operators=int(os.environ.get("GZG_MAX_QUERY_OPERATORS", d.max_query_operators)),
                 allowed_services=frozenset(os.environ.get("GZG_SERVICE_ALLOW", "").split()),
                 validation_slots=int(os.environ.get("GZG_VALIDATION_SLOTS", d.validation_slots)),
+                response_cache_mb=int(os.environ.get("GZG_RESPONSE_CACHE_MB", d.response_cache_mb)),
                 cors_origins=tuple(os.environ.get("GZG_CORS_ORIGINS", " ".join(d.cors_origins)).split()),
                 log_level=os.environ.get("GZG_LOG_LEVEL", d.log_level).upper(),
                 write_token=os.environ.get("GZG_WRITE_TOKEN") or None,

@@ -75,3 +75,75 @@ def test_a_write_changes_every_tag(client):
     assert written.status_code == 200, written.text
     fresh = client.get(DOC, headers={**TURTLE, "if-none-match": etag})
     assert fresh.status_code == 200 and fresh.headers["etag"] != etag and "Een loket." in fresh.text
+
+
+# --- answers kept in memory (api/answer_cache.py) ------------------------------------------------------------
+
+
+def _find_cache(app):
+    """The AnswerCache of the running app (inside its middleware stack)."""
+    layer = app.middleware_stack
+    while layer is not None:
+        if getattr(layer, "cache", None) is not None:
+            return layer.cache
+        layer = getattr(layer, "app", None)
+    raise AssertionError("no answer cache in the middleware stack")
+
+
+def test_a_repeated_read_is_sent_again_byte_for_byte_without_the_route(client):
+    cache = _find_cache(client.app)
+    first = client.get(DOC, headers={"accept": "application/ld+json"})
+    hits = cache.hits
+    again = client.get(DOC, headers={"accept": "application/ld+json"})
+    assert cache.hits == hits + 1
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    assert again.headers["content-type"] == first.headers["content-type"]
+    head = client.head(DOC, headers={"accept": "application/ld+json"})
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == first.headers["etag"]
+    assert cache.hits == hits + 2
+
+
+def test_a_kept_answer_gets_the_cors_header_of_its_own_request(client):
+    client.get(DOC, headers=TURTLE)  # kept without an Origin
+    answer = client.get(DOC, headers={**TURTLE, "origin": "https://example.org"})
+    assert answer.headers["access-control-allow-origin"] == "*"
+
+
+def test_query_results_are_never_kept_as_each_evaluation_may_differ(client):
+    params = {"query": "SELECT (STRUUID() AS ?u) WHERE {}"}
+    accept = {"accept": "application/sparql-results+json"}
+    first = client.get("/sparql", params=params, headers=accept).json()
+    second = client.get("/sparql", params=params, headers=accept).json()
+    assert first["results"]["bindings"][0]["u"]["value"] != second["results"]["bindings"][0]["u"]["value"]
+
+
+def test_errors_are_not_kept(client):
+    cache = _find_cache(client.app)
+    hits = cache.hits
+    assert client.get("/doc/project/no-such-project", headers=TURTLE).status_code == 404
+    assert client.get("/doc/project/no-such-project", headers=TURTLE).status_code == 404
+    assert cache.hits == hits
+
+
+def test_a_write_empties_the_kept_answers(client):
+    before = client.get(DOC, headers={**TURTLE, "accept-language": "nl-BE"})
+    update = f'INSERT DATA {{ GRAPH <{BASE}/id/dataset/gzg> {{ <{BASE}/id/project/burgerloket> <http://purl.org/dc/terms/description> "Nog een loket."@nl }} }}'
+    written = client.post(
+        "/sparql",
+        content=update.encode(),
+        headers={"content-type": "application/sparql-update", "authorization": f"Bearer {TOKEN}"},
+    )
+    assert written.status_code == 200, written.text
+    after = client.get(DOC, headers={**TURTLE, "accept-language": "nl-BE"})
+    assert "Nog een loket." not in before.text and "Nog een loket." in after.text
+
+
+def test_the_cache_can_be_turned_off(built, tmp_path):
+    store_dir = tmp_path / "store"
+    shutil.copytree(built[0].store_dir, store_dir)
+    settings = dataclasses.replace(built[0], store_dir=store_dir, response_cache_mb=0, query_workers=1)
+    with TestClient(create_app(settings)) as off:
+        cache = _find_cache(off.app)
+        off.get(DOC, headers=TURTLE)
+        off.get(DOC, headers=TURTLE)
+        assert cache.hits == 0 and not cache.keeps({"path": DOC})
