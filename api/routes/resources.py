@@ -1,5 +1,8 @@
 """Dereferenceable URIs: ``/id/...`` answers 303 to ``/doc/...``, which describes the thing.
 
+A URI that was replaced (a participation's before readable slugs) answers 301 to its new URI, in ``/id/`` and
+``/doc/`` alike (``gzg_graph.publishing.moved`` says where it went).
+
 ``/resource?uri=...`` describes any URI the graph knows (e.g. LBLOD's local governments), and
 ``/doc/...`` negotiates Turtle, JSON-LD, N-Triples, RDF/XML or HTML (``?format=`` overrides Accept).
 JSON-LD is compacted with the published context ``/ns/context.jsonld`` (by reference) and nested
@@ -14,7 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gzg_graph.formats import RdfFormat
-from gzg_graph.publishing import describe, jsonld
+from gzg_graph.publishing import describe, jsonld, moved
 from gzg_graph.store import Store
 from gzg_graph.uris import UriPolicy
 
@@ -30,6 +33,9 @@ HTML = "text/html"
 RDF_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
 OFFERED = [f.value for f in RDF_FORMATS] + [HTML, "application/json"]
 
+#: A participation URI of before the readable slugs (``{project}--{LBLOD id}``) redirects to today's.
+MOVED = {301: {"description": "The URI was replaced; Location gives the new one (same query).", "content": {}}}
+
 FormatParam = Annotated[
     str | None, Query(alias="format", description="ttl, jsonld, nt, rdf or html; overrides Accept.")
 ]
@@ -41,22 +47,39 @@ FormatParam = Annotated[
     summary="A thing's URI: 303 See Other to its document",
     status_code=303,
     response_class=RedirectResponse,
-    responses={303: {"description": "See the document about the thing (/doc/...).", "content": {}}, **errors(404)},
+    responses={
+        303: {"description": "See the document about the thing (/doc/...).", "content": {}},
+        **MOVED,
+        **errors(404),
+    },
 )
-def thing(path: str, request: Request) -> RedirectResponse:
+def thing(
+    path: str, request: Request, store: Store = Depends(get_store), uris: UriPolicy = Depends(get_uris)
+) -> RedirectResponse:
     if not path or any(segment in ("", ".", "..") for segment in path.split("/")):
         raise HTTPException(404, f"no thing is named /id/{path}")  # never redirect a path trick onwards
+    new_uri = moved.moved_to(store, f"{uris.base}/id/{path}", uris)
+    if new_uri is not None:
+        return _moved_permanently(request, new_uri, uris)
     target = f"/doc/{path}"
     if request.url.query:
         target += f"?{request.url.query}"
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
+def _moved_permanently(request: Request, new_url: str, uris: UriPolicy) -> RedirectResponse:
+    """301 to a URL under our base, as a path on this server (as the 303 is), the query string kept."""
+    target = new_url[len(uris.base) :]
+    if request.url.query:
+        target += f"?{request.url.query}"
+    return RedirectResponse(target, status_code=301)
+
+
 @router.api_route(
     methods=["GET", "HEAD"],
     path="/doc/{path:path}",
     summary="The document describing a thing minted under this base",
-    responses={**success("The description", RESOURCE_TYPES), **errors(400, 404, 406, 503)},
+    responses={**success("The description", RESOURCE_TYPES), **MOVED, **errors(400, 404, 406, 503)},
 )
 def doc(
     path: str,
@@ -66,6 +89,9 @@ def doc(
     uris: UriPolicy = Depends(get_uris),
 ) -> Response:
     uri = f"{uris.base}/id/{path}"
+    new_uri = moved.moved_to(store, uri, uris)
+    if new_uri is not None:
+        return _moved_permanently(request, uris.doc_for(new_uri) or new_uri, uris)
     return _describe(request, store, uris, uri, f"{uris.base}/doc/{path}", fmt)
 
 
