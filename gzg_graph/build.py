@@ -17,11 +17,21 @@ from types import TracebackType
 from rdflib import Graph
 
 from .config import Settings
+from .formats import RdfFormat
 from .mapping import catalog, lblod, own_data
 from .mapping.organisations import OrganisationIndex
 from .sources.rdf import parse_turtle
 from .store.base import Store
-from .uris import GRAPH_GZG, GRAPH_LBLOD, GRAPH_LOKET, GRAPH_METADATA, GRAPH_ONTOLOGY, GRAPH_REFNIS, UriPolicy
+from .uris import (
+    GRAPH_GZG,
+    GRAPH_LBLOD,
+    GRAPH_LOKET,
+    GRAPH_METADATA,
+    GRAPH_ONTOLOGY,
+    GRAPH_REFNIS,
+    GRAPH_STEWARDS,
+    UriPolicy,
+)
 from .validation import ValidationFailed, ValidationReport, load_shapes, validate
 
 log = logging.getLogger(__name__)
@@ -60,9 +70,13 @@ def load_ontology(ontology_dir: Path | Traversable, uris: UriPolicy) -> Graph:
 
 
 def assemble(
-    settings: Settings, on_step: StepCallback | None = None, seconds: dict[str, float] | None = None
+    settings: Settings,
+    on_step: StepCallback | None = None,
+    seconds: dict[str, float] | None = None,
+    kept: dict[str, Graph] | None = None,
 ) -> dict[str, Graph]:
-    """Read and map every source: graph local name -> rdflib Graph (metadata graph included)."""
+    """Read and map every source: graph local name -> rdflib Graph (metadata graph included). ``kept`` are
+    graphs the build does not make but keeps (the stewards' projects), described in the catalogue too."""
     uris = UriPolicy(settings.base_uri)
     data = settings.require_data_dir()
     timer = _StepTimer(on_step, seconds if seconds is not None else {})
@@ -78,6 +92,7 @@ def assemble(
     with timer("own data"):
         organisations = OrganisationIndex.from_data_dir(data)
         graphs[GRAPH_GZG] = own_data.own_data_graph(data, uris, organisations)
+    graphs.update(kept or {})
     with timer("catalogue"):
         counts = {name: len(g) for name, g in graphs.items()}
         graphs[GRAPH_METADATA] = catalog.metadata_graph(data, uris, {**counts, GRAPH_METADATA: 0})
@@ -88,12 +103,27 @@ def build(settings: Settings, store: Store, *, on_step: StepCallback | None = No
     """Build the graph from ``settings.data_dir`` and replace the store's content with it, atomically.
 
     Raises SourceError (a source file is wrong) or ValidationFailed (the data violates the shapes); in
-    both cases the store is left exactly as it was.
+    both cases the store is left exactly as it was. The stewards' graph (projects written through the API)
+    is kept as it is and validated with the rest: the store's lock is held from reading it to the write,
+    so no steward's write is lost in between.
     """
+    with store.locked():
+        return _build(settings, store, on_step, check)
+
+
+def kept_graphs(store: Store, uris: UriPolicy) -> dict[str, Graph]:
+    """The graphs a build keeps from the store: the stewards' (empty when there is none yet)."""
+    name, graph = str(uris.graph(GRAPH_STEWARDS)), Graph()
+    if store.has_graph(name):
+        graph.parse(data=store.export(RdfFormat.NTRIPLES, name).decode("utf-8"), format="nt")
+    return {GRAPH_STEWARDS: graph}
+
+
+def _build(settings: Settings, store: Store, on_step: StepCallback | None, check: bool) -> BuildResult:
     uris = UriPolicy(settings.base_uri)
     seconds: dict[str, float] = {}
     timer = _StepTimer(on_step, seconds)
-    graphs = assemble(settings, on_step, seconds)
+    graphs = assemble(settings, on_step, seconds, kept=kept_graphs(store, uris))
     report = None
     if check:
         with timer("validation"):

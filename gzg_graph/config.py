@@ -13,7 +13,7 @@ Where things are:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -37,6 +37,18 @@ def packaged(folder: str) -> Traversable:
 def _env_path(name: str) -> Path | None:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else None
+
+
+def _stewards_from_env() -> str:
+    """GZG_STEWARDS, plus the lines of the file GZG_STEWARDS_FILE (a missing file is an error, not no stewards)."""
+    listed = os.environ.get("GZG_STEWARDS", "")
+    path = _env_path("GZG_STEWARDS_FILE")
+    if path is None:
+        return listed
+    try:
+        return listed + "\n" + path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise GzgError(f"GZG_STEWARDS_FILE {path}: cannot read: {e.strerror}") from e
 
 
 def _default_data_dir() -> Path | None:
@@ -82,6 +94,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     log_level: str = "INFO"
     write_token: str | None = None
+    #: Data stewards and their tokens, ``name:token`` separated by commas or new lines (GZG_STEWARDS, or the
+    #: file GZG_STEWARDS_FILE); read by ``gzg_graph.stewarding.stewards``. Never shown (``repr``) or logged.
+    stewards: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -110,6 +125,7 @@ class Settings:
                 cors_origins=tuple(os.environ.get("GZG_CORS_ORIGINS", " ".join(d.cors_origins)).split()),
                 log_level=os.environ.get("GZG_LOG_LEVEL", d.log_level).upper(),
                 write_token=os.environ.get("GZG_WRITE_TOKEN") or None,
+                stewards=_stewards_from_env(),
             )
         except ValueError as e:
             raise GzgError(f"a GZG_* setting is not a number: {e}") from e

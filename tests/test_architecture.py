@@ -36,6 +36,14 @@ ALLOWED = {
     "gzg_graph.publishing": {"gzg_graph.store"},
     "gzg_graph.writes": {"gzg_graph.store", "gzg_graph.validation"},
     "gzg_graph.build": {"gzg_graph.sources", "gzg_graph.mapping", "gzg_graph.validation", "gzg_graph.store"},
+    "gzg_graph.stewarding": {
+        "gzg_graph.sources",
+        "gzg_graph.mapping",
+        "gzg_graph.validation",
+        "gzg_graph.store",
+        "gzg_graph.publishing",
+        "gzg_graph.writes",
+    },
     "gzg_graph.cli": {"*"},
 }
 #: Third-party packages of the web: the library does not import them (the CLI starts uvicorn by name).

@@ -14,7 +14,7 @@ from gzg_graph.errors import SourceError
 from gzg_graph.store import EmbeddedStore, RdfFormat
 from gzg_graph.validation import ValidationFailed
 
-GRAPH_NAMES = {"gzg", "lblod-bestuurseenheden", "loket-gzg", "refnis", "ontology", "metadata"}
+GRAPH_NAMES = {"gzg", "lblod-bestuurseenheden", "loket-gzg", "refnis", "ontology", "metadata", "stewards"}
 
 
 # --- what the real graph holds ----------------------------------------------------------------
@@ -23,7 +23,7 @@ GRAPH_NAMES = {"gzg", "lblod-bestuurseenheden", "loket-gzg", "refnis", "ontology
 def test_every_named_graph_is_built_and_described(built):
     _, store, result = built
     assert {name.rsplit("/", 1)[-1] for name in result.graphs} == GRAPH_NAMES
-    assert all(count > 0 for count in result.graphs.values())
+    assert all(count > 0 for name, count in result.graphs.items() if not name.endswith("/stewards"))  # none yet
     described = store.select("""PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/>
         SELECT ?ds WHERE { ?catalog a dcat:Catalog ; dcat:dataset ?ds . ?ds dct:title ?t ; dct:modified ?m .
         FILTER EXISTS { ?ds dct:license|dct:rights ?l } FILTER (lang(?t) = "en") }""")

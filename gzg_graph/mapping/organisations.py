@@ -1,7 +1,7 @@
 """Who is meant by an organisation reference in ``participations.csv``.
 
 Data stewards write what they know: a partner id (``vvsg``), a KBO number (``0207.499.430``), a NIS code
-(``12025``) or a name as it appears in a council decision (``Stad Mechelen``, ``lokaal bestuur Aalter``).
+(``12025``), the LBLOD URI or a name as it appears in a council decision (``Stad Mechelen``, ``lokaal bestuur Aalter``).
 :class:`OrganisationIndex` turns each into one organisation, or explains why it cannot:
 :class:`~gzg_graph.errors.UnknownOrganisation` (nothing matches; close names are suggested) or
 :class:`~gzg_graph.errors.AmbiguousOrganisation` (several match; the candidates are listed).
@@ -71,6 +71,7 @@ class OrganisationIndex:
 
     def __init__(self, local_governments: Sequence[LocalGovernment], partners: Sequence[Partner] = ()):
         self._partners = {p.id: p for p in partners}
+        self._by_uri = {unit.uri: unit for unit in local_governments}
         self._by_kbo: dict[str, LocalGovernment] = {}
         self._by_nis: dict[tuple[str, bool], list[LocalGovernment]] = defaultdict(list)  # (code, 2025?) -> units
         self._by_name: dict[str, list[LocalGovernment]] = defaultdict(list)
@@ -98,6 +99,8 @@ class OrganisationIndex:
         if text in self._partners:
             partner = self._partners[text]
             return Organisation(partner.id, partner.id, partner.name, local_government=False)  # ids are slugs
+        if text in self._by_uri:  # the LBLOD URI itself (what `gzg stewards export` writes)
+            return _organisation(self._by_uri[text])
         if is_kbo(text):
             unit = self._by_kbo.get(parse_kbo(text))
             if unit is None:

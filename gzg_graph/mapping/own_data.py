@@ -11,7 +11,7 @@ application for a consortium), *bedrag* (amount), *deelname* (participation), *k
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +49,21 @@ CONSORTIUM_ROLES = frozenset({"penhouder", "partner"})
 BUILDING_BLOCK_CLASSES = {"dataservice": DCAT.DataService, "dataset": DCAT.Dataset, "standard": DCTERMS.Standard}
 SCHEME_PRINCIPLE = "leidend-principe"
 SCHEME_BUILDING_BLOCK = "bouwsteen"
+
+
+def project_graph(
+    project: Project,
+    participations: Sequence[Participation],
+    uris: UriPolicy,
+    sources: Sources,
+    organisations: OrganisationIndex,
+) -> Graph:
+    """One project and its consortium mapped exactly as the build maps a row of projects.csv and its rows of
+    participations.csv (``sources`` gives the measure and the calls): what the stewards' API stores, so its
+    projects go back to CSV unchanged."""
+    graph = bind_prefixes(Graph(), str(uris.ns))
+    _Mapper(graph, uris, sources, organisations).project(project, list(participations))
+    return graph
 
 
 def own_data_graph(data_dir: Path, uris: UriPolicy, organisations: OrganisationIndex) -> Graph:
