@@ -26,7 +26,7 @@ from .caching import ConditionalRequests
 from .limits import Slots
 from .options import AllowOptions
 from .request_log import RequestLog
-from .routes import graph_store, home, resources, sparql, validate
+from .routes import graph_store, home, ontology, resources, sparql, validate
 
 log = logging.getLogger("gzg_api.requests")
 
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(home.router)
     app.include_router(sparql.router)
     app.include_router(resources.router)
+    app.include_router(ontology.router)  # /ns/gzg
     app.include_router(validate.router)
     app.include_router(graph_store.router)
     query_page.mount_assets(app)  # YASGUI and the query page's own script and style, under /static/

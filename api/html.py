@@ -1,75 +1,70 @@
-"""A readable HTML view of a resource description, for people who follow a URI in a browser."""
+"""HTML views of the graph for people: a resource's page, and the ontology the pages name terms with.
+
+The page about a resource (``templates/resource.html``) is rendered from the same description graph its RDF
+formats are serialised from (:mod:`api.resource_page` reads it); property and type names come from the
+ontology graph in the store and the official vocabularies (``gzg_graph.publishing.labels``), both read once
+per store generation.
+"""
 
 from __future__ import annotations
 
-from html import escape
-from urllib.parse import quote
+import contextlib
+from dataclasses import dataclass
+from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS
-from rdflib.term import Node
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from rdflib import Graph
 
+from gzg_graph.errors import StoreError
 from gzg_graph.formats import RdfFormat
-from gzg_graph.uris import UriPolicy
+from gzg_graph.namespaces import bind_prefixes
+from gzg_graph.publishing.labels import TermLabels
+from gzg_graph.store import Store
+from gzg_graph.uris import GRAPH_ONTOLOGY, UriPolicy
 
-_LABELS = (SKOS.prefLabel, DCTERMS.title, RDFS.label)
+from . import pages
+from .resource_page import resource_view
+
+#: The RDF formats a page links to (``?format=``) and announces with ``<link rel="alternate">``.
+ALTERNATES = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
 
 
-def render_description(graph: Graph, uri: str, uris: UriPolicy) -> str:
-    subject = URIRef(uri)
-    title = _label(graph, subject) or uri
-    rows = []
-    for predicate, obj in sorted(graph.predicate_objects(subject), key=lambda po: (str(po[0]), str(po[1]))):
-        rows.append(f"<tr><td>{_link(graph, predicate, uris)}</td><td>{_term(graph, obj, uris)}</td></tr>")
-    incoming = sorted({(s, p) for s, p in graph.subject_predicates(subject) if s != subject}, key=str)
-    incoming_rows = [f"<tr><td>{_link(graph, s, uris)}</td><td>{_link(graph, p, uris)}</td></tr>" for s, p in incoming]
-    alternates = "".join(
-        f' <a href="?format={f.short_name}">{f.label}</a>'
-        for f in (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
+@dataclass(frozen=True)
+class Alternate:
+    label: str
+    media_type: str
+    href: str
+
+
+def alternates(request: Request) -> list[Alternate]:
+    """This page's URL in each RDF format (``?format=``; the page's language does not apply to them)."""
+    return [Alternate(f.label, f.value, pages.url_with(request, format=f.short_name, lang=None)) for f in ALTERNATES]
+
+
+def ontology_graph(request: Request, store: Store, uris: UriPolicy) -> Graph:
+    """The ontology graph as the store holds it (empty if the store has none), read once per generation."""
+    generation = getattr(store, "generation", None)
+    cached = getattr(request.app.state, "ontology_graph", None)
+    if cached is None or cached[0] != generation or generation is None:
+        graph = bind_prefixes(Graph(), str(uris.ns))
+        # without an ontology graph, terms are named by the official vocabularies or their prefixed names
+        with contextlib.suppress(StoreError):
+            graph.parse(data=store.export(RdfFormat.NTRIPLES, str(uris.graph(GRAPH_ONTOLOGY))), format="nt")
+        cached = request.app.state.ontology_graph = (generation, graph, TermLabels(graph))
+    return cached[1]
+
+
+def term_labels(request: Request, store: Store, uris: UriPolicy) -> TermLabels:
+    ontology_graph(request, store, uris)
+    return request.app.state.ontology_graph[2]
+
+
+def render_description(request: Request, graph: Graph, uri: str, store: Store, uris: UriPolicy) -> HTMLResponse:
+    """The page about ``uri`` from its description ``graph``, in the request's language."""
+    lang = pages.language(request)
+    words: dict[str, Any] = pages.texts()[lang]
+    view = resource_view(
+        graph, uri, uris, term_labels(request, store, uris), lang, (words["resource_yes"], words["resource_no"])
     )
-    return f"""<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>{escape(str(title))}</title>
-<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}}
-td{{vertical-align:top;padding:.2em .6em;border-bottom:1px solid #ddd}} code{{font-size:90%}}</style></head>
-<body><h1>{escape(str(title))}</h1><p><code>{escape(uri)}</code></p>
-<p>Other formats:{alternates}</p>
-<table><thead><tr><th>property</th><th>value</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
-{"<h2>Referenced by</h2><table><tbody>" + "".join(incoming_rows) + "</tbody></table>" if incoming_rows else ""}
-<p><a href="/">gzg-graph</a> · <a href="/sparql">SPARQL</a> · <a href="/docs">API</a></p></body></html>"""
-
-
-def _label(graph: Graph, node: Node) -> str | None:
-    for prop in _LABELS:
-        labels = list(graph.objects(node, prop))
-        if labels:
-            preferred = [label for label in labels if getattr(label, "language", None) in ("nl", None)]
-            return str((preferred or labels)[0])
-    return None
-
-
-def _href(node: URIRef, uris: UriPolicy) -> str:
-    doc = uris.doc_for(str(node))
-    return doc[len(uris.base) :] if doc else f"/resource?uri={quote(str(node), safe='')}"
-
-
-def _link(graph: Graph, node: Node, uris: UriPolicy) -> str:
-    if not isinstance(node, URIRef):
-        return escape(str(node))
-    qname = _qname(graph, node)
-    label = _label(graph, node)
-    text = escape(label) + f" <small>({escape(qname)})</small>" if label else escape(qname)
-    return f'<a href="{escape(_href(node, uris))}">{text}</a>'
-
-
-def _term(graph: Graph, node: Node, uris: UriPolicy) -> str:
-    if isinstance(node, Literal):
-        suffix = f" <small>@{node.language}</small>" if node.language else ""
-        return escape(str(node)) + suffix
-    return _link(graph, node, uris)
-
-
-def _qname(graph: Graph, node: URIRef) -> str:
-    try:
-        return graph.namespace_manager.normalizeUri(node)
-    except Exception:  # rdflib raises for IRIs it cannot split
-        return str(node)
+    return pages.render(request, "resource.html", view=view, formats=alternates(request))

@@ -1,20 +1,22 @@
-"""``/``: where to start — the endpoint, the graphs and an example query."""
+"""``/``: where to start. A person gets the programme, its calls and projects and a search (HTML); a client
+asking for JSON gets the endpoints, the graphs and the shipped queries."""
 
 from __future__ import annotations
 
-from html import escape
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 
 from gzg_graph import queries
 from gzg_graph.formats import RdfFormat
 from gzg_graph.publishing import describe
+from gzg_graph.publishing.overview import overview as programme_overview
 from gzg_graph.publishing.void import void_description
 from gzg_graph.store import Store
 from gzg_graph.uris import UriPolicy
 
+from .. import formatting, pages
 from ..deps import get_store, get_uris
 from ..negotiation import choose
 from ..responses import errors, rdf_media_type, success
@@ -41,20 +43,29 @@ def home(request: Request, store: Store = Depends(get_store), uris: UriPolicy = 
     }
     if choose(request.headers.get("accept"), ["application/json", "text/html"]) == "application/json":
         return JSONResponse(overview)
-    example = queries.load("calls", uris.base) if "calls" in queries.names() else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
-    items = "".join(
-        f'<li><a href="{escape(str(g["document"]))}">{escape(str(g["graph"]))}</a>: {g["triples"]} triples</li>'
+    return _page(request, store, uris, graphs)
+
+
+def _page(request: Request, store: Store, uris: UriPolicy, graphs: list[dict[str, str | int]]) -> Response:
+    """The home page: the programme, its calls and projects, search, and the ways in for developers."""
+    lang = pages.language(request)
+
+    def href(uri: str) -> str:
+        doc = uris.doc_for(str(uri))
+        return doc[len(uris.base) :] if doc else f"/resource?uri={quote(str(uri), safe='')}"
+
+    listed = [
+        {"name": g["graph"], "href": href(str(g["graph"])), "triples": formatting.number(int(g["triples"]), lang)}
         for g in graphs
+    ]
+    return pages.render(
+        request,
+        "home.html",
+        overview=programme_overview(store, uris, lang),
+        href=href,
+        graphs=listed,
+        void_path=VOID_PATH,
     )
-    return HTMLResponse(f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gzg-graph</title>
-<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}}</style></head><body>
-<h1>Gemeente zonder Gemeentehuis knowledge graph</h1>
-<p>SPARQL 1.1 endpoint: <a href="/sparql">/sparql</a> (GET <code>?query=</code> or POST). Graph Store Protocol:
-<code>/graph-store?graph=</code>. Dataset statistics (VoID): <a href="{VOID_PATH}">{VOID_PATH}</a>.
-API documentation: <a href="/docs">/docs</a>.</p>
-<h2>Graphs</h2><ul>{items or "<li>The store is empty: run <code>gzg build</code>.</li>"}</ul>
-<h2>Example</h2><pre>{escape(example)}</pre>
-<p><a href="/sparql?query={quote(example)}">Run it</a></p></body></html>""")
 
 
 @router.api_route(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 
 from gzg_graph.formats import RdfFormat
 from gzg_graph.publishing import describe, jsonld, moved
@@ -133,7 +133,7 @@ def _describe(
         raise HTTPException(404, str(e)) from e
     headers = {"Vary": "Accept"}
     if media_type == HTML:
-        return HTMLResponse(render_description(graph, uri, uris), headers=headers)
+        return render_description(request, graph, uri, store, uris)  # varies by Accept and Accept-Language
     rdf_format = RdfFormat.JSONLD if media_type == "application/json" else RdfFormat(media_type)
     if rdf_format == RdfFormat.JSONLD:
         body = jsonld.serialise(jsonld.to_jsonld(graph, uri, uris))
