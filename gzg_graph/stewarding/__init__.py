@@ -12,13 +12,14 @@ from .export import clear, export_csv
 from .records import described_projects, parse_document
 from .references import References
 from .stewards import Steward, configured_stewards, identify
-from .writing import Prepared, ProjectInOwnData, commit, delete_project, prepare, prepare_rows
+from .writing import Prepared, ProjectInOwnData, check, commit, delete_project, prepare, prepare_rows, write
 
 __all__ = [
     "Prepared",
     "ProjectInOwnData",
     "References",
     "Steward",
+    "check",
     "clear",
     "commit",
     "configured_stewards",
@@ -29,4 +30,5 @@ __all__ = [
     "parse_document",
     "prepare",
     "prepare_rows",
+    "write",
 ]

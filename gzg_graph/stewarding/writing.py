@@ -9,7 +9,7 @@ their provenance. Projects built from ``data/`` are not written here (:class:`Pr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -143,6 +143,8 @@ def _mapped(record: Project, rows: Sequence[Participation], uris: UriPolicy, ref
     try:
         return project_graph(record, rows, uris, refs.sources, refs.organisations)
     except SourceError as e:
+        if e.line is not None:  # a row of an uploaded CSV file: its file and line say where
+            raise
         raise SourceError(str(uris.id("project", record.id)), e.detail) from None
 
 
@@ -228,6 +230,20 @@ def commit(store: Store, shapes: Graph, uris: UriPolicy, prepared: Sequence[Prep
     added, removed = changes(prepared, steward, uris, datetime.now(UTC).replace(microsecond=0))
     update_validated(store, _update(str(uris.graph(GRAPH_STEWARDS)), added, removed), shapes)
     return added
+
+
+def write(
+    store: Store,
+    shapes: Graph,
+    uris: UriPolicy,
+    steward: Steward,
+    make: Callable[[Graph], list[Prepared]],
+) -> tuple[list[Prepared], Graph]:
+    """Prepare (``make``, given the steward graph as it is) and commit under the store's lock, so nothing
+    written in between is lost; the prepared projects and the triples added."""
+    with store.locked():
+        prepared = make(steward_graph(store, uris))
+        return prepared, commit(store, shapes, uris, prepared, steward)
 
 
 def delete_project(store: Store, shapes: Graph, uris: UriPolicy, refs: References, project: URIRef) -> bool:
