@@ -26,6 +26,7 @@ from .caching import ConditionalRequests
 from .limits import Slots
 from .options import AllowOptions
 from .request_log import RequestLog
+from .routes import collections as collection_routes
 from .routes import graph_store, home, ontology, projects_write, resources, sparql, steward_page, validate
 
 log = logging.getLogger("gzg_api.requests")
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(ontology.router)  # /ns/gzg
     app.include_router(validate.router)
     app.include_router(graph_store.router)
+    app.include_router(collection_routes.router)  # /calls, /projects, ... (Hydra collections, CSV, HTML)
     app.include_router(projects_write.router)
     app.include_router(steward_page.router)
     query_page.mount_assets(app)  # YASGUI and the query page's own script and style, under /static/

@@ -51,6 +51,7 @@ HYDRA_TERMS: dict[str, Any] = {
     "property": {"@id": "hydra:property", **_LINK},
     "required": "hydra:required",
 }
+_KEY_ORDER = ("@context", "@id", "@type", "totalItems", "view", "search")
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
@@ -81,7 +82,9 @@ def to_jsonld(page: Page, uris: UriPolicy) -> dict[str, Any]:
     options = {"documentLoader": jsonld.document_loader(uris), "base": ""}
     compacted: dict[str, Any] = pyld.compact(document, context(uris), options)
     compacted.setdefault("member", [])  # an empty page says so
-    return compacted
+    # the collection's own keys first, its members last (pyld sorts keys; their order means nothing in JSON-LD)
+    first = [key for key in _KEY_ORDER if key in compacted]
+    return {key: compacted[key] for key in first + [k for k in compacted if k not in first]}
 
 
 def _native(node: dict[str, Any]) -> dict[str, Any]:
