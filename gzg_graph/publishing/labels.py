@@ -40,12 +40,15 @@ def pick(literals: Iterable[Node], lang: str) -> Literal | None:
 
 
 def name_of(graph: Graph, node: Node, lang: str) -> str | None:
-    """A thing's name in the description ``graph``, in the best language, or None."""
-    for prop in NAME_PROPERTIES:
-        found = pick(graph.objects(node, prop), lang)
-        if found is not None:
-            return str(found)
-    return None
+    """A thing's name in the description ``graph``: the best language first, then the most specific property."""
+    names = [(prop, n) for prop in NAME_PROPERTIES for n in graph.objects(node, prop) if isinstance(n, Literal)]
+    for wanted in preference(lang):
+        for prop in NAME_PROPERTIES:
+            found = pick((n for p, n in names if p == prop and n.language == wanted), lang)
+            if found is not None:
+                return str(found)
+    found = pick((n for _, n in names), lang)  # only other languages (e.g. @fr)
+    return str(found) if found is not None else None
 
 
 @cache
