@@ -8,11 +8,11 @@ import json
 import pytest
 from conftest import BASE
 from fastapi.testclient import TestClient
+from gzg_api.app import create_app
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
-from gzg_api.app import create_app
 from gzg_graph.formats import RdfFormat
 from gzg_graph.publishing.ontology_docs import ontology_doc
 from gzg_graph.uris import GRAPH_ONTOLOGY, UriPolicy

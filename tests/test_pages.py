@@ -15,12 +15,12 @@ from urllib.parse import quote
 import pytest
 from conftest import BASE
 from fastapi.testclient import TestClient
+from gzg_api.app import create_app
+from gzg_api.html import render_description
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from starlette.requests import Request
 
-from gzg_api.app import create_app
-from gzg_api.html import render_description
 from gzg_graph.publishing import describe
 from gzg_graph.uris import UriPolicy
 
