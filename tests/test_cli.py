@@ -86,7 +86,7 @@ def test_export_round_trips(built, tmp_path: Path, fmt: str, parser: str, is_dat
     parsed.parse(target, format=parser)
     if is_dataset:
         by_graph = {str(g.identifier): len(g) for g in parsed.graphs() if len(g)}
-        assert by_graph == built[2].graphs
+        assert by_graph == {name: count for name, count in built[2].graphs.items() if count}  # none empty
     else:
         assert 0 < len(parsed) <= built[2].triples  # the union: a triple in two graphs counts once
 

@@ -3,7 +3,8 @@
 Every failure prints one line starting with ``error:`` on stderr and exits non-zero: 1 for a refusal
 (violations, a failed build), 2 for unusable input (a bad option, file, query or store directory).
 The commands live in ``graph`` (build, serve, export, graphs), ``querying`` (query, queries) and
-``checking`` (validate, load); what they share in ``common``.
+``checking`` (validate, load), ``stewards`` (the stewards' projects: export, list, clear); what they share in
+``common``.
 """
 
 import sys
@@ -11,10 +12,10 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from . import checking, graph, querying
+from . import checking, graph, querying, stewards
 from .common import app, err
 
-__all__ = ["app", "checking", "graph", "main", "querying"]
+__all__ = ["app", "checking", "graph", "main", "querying", "stewards"]
 
 
 def main() -> None:
