@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
+from browser import Visit, chromium
 from conftest import BASE
 from fastapi.testclient import TestClient
 from gzg_api.app import create_app
 from gzg_api.html import render_description
+from live_server import Server, start_server
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from starlette.requests import Request
@@ -220,3 +223,62 @@ def test_following_the_home_page_links_as_a_reader(client):
     project = page(client, home.link_to("Burgerloket"))
     penhouder = page(client, project.link_to("Mechelen"))
     assert page(client, penhouder.link_to("Burgerloket")).plain == project.plain
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# In a real browser at phone width (Debian's Chromium, tests/browser.py): pages render, nothing overflows
+# sideways, no script errors or policy violations, and the links a reader follows work.
+# ---------------------------------------------------------------------------------------------------------------
+
+PHONE = {"width": 360, "height": 740}
+browser = pytest.fixture(scope="module")(chromium)
+
+
+@pytest.fixture(scope="module")
+def server(built, tmp_path_factory) -> Iterator[Server]:
+    live = start_server(built[0].store_dir, tmp_path_factory.mktemp("pages"))
+    yield live
+    live.stop()
+
+
+@pytest.fixture()
+def phone(browser) -> Iterator[tuple[Visit, list[str]]]:
+    visit = Visit(browser, "nl-BE")
+    visit.page.set_viewport_size(PHONE)
+    console: list[str] = []
+    visit.page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    yield visit, console
+    visit.close()
+
+
+def readable(visit: Visit, console: list[str]) -> None:
+    """The page as loaded fits the phone's width and reported no error."""
+    width = visit.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{visit.page.url} is {width} px wide"
+    assert visit.errors == [] and console == [] and visit.violations() == []
+    assert visit.elsewhere() == []
+
+
+@pytest.mark.parametrize("path", ["/", BURGERLOKET, f"/resource?uri={quote(MECHELEN, safe='')}", "/ns/gzg"])
+def test_pages_read_at_phone_width(server, phone, path):
+    visit, console = phone
+    response = visit.page.goto(server.url + path)
+    assert response is not None and response.status == 200
+    assert visit.page.locator("h1").first.is_visible()
+    readable(visit, console)
+
+
+def test_a_reader_follows_links_from_home_to_a_penhouder_and_back(server, phone):
+    visit, console = phone
+    visit.page.goto(server.url + "/")
+    visit.page.get_by_role("link", name="Burgerloket", exact=True).click()
+    assert visit.page.url == server.url + BURGERLOKET
+    assert visit.page.locator("h1").inner_text() == "Burgerloket"
+    visit.page.locator("#consortium").get_by_role("link", name="Mechelen", exact=True).click()
+    assert visit.page.locator("h1").inner_text() == "Mechelen"
+    readable(visit, console)
+    visit.page.get_by_role("link", name="Burgerloket", exact=True).click()
+    assert visit.page.url == server.url + BURGERLOKET
+    visit.page.get_by_role("link", name="English", exact=True).click()
+    assert visit.page.locator("html").get_attribute("lang") == "en" and "€2,000,000.00" in visit.page.content()
+    readable(visit, console)
