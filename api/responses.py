@@ -18,6 +18,16 @@ class ErrorBody(BaseModel):
     column: int | None = None
 
 
+class RefusedWriteBody(ErrorBody):
+    """A write refused because the data would violate the shapes: the SHACL report, in the language asked for
+    (``Accept-Language``), as ``ValidationReport.to_json`` writes it: ``conforms``, counts and each result with
+    its focus node, path, value, severity and message."""
+
+    report: dict[str, Any]
+
+
+_MODELS: dict[int, type[ErrorBody]] = {422: RefusedWriteBody}
+
 _DESCRIPTIONS = {
     400: "Bad request: a malformed query or document, a refused query (limits, SERVICE), a bad parameter.",
     401: "Writing needs a bearer token (Authorization: Bearer ...); see WWW-Authenticate.",
@@ -34,7 +44,7 @@ _DESCRIPTIONS = {
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """The documented error answers ``codes``, each with the shared error body."""
-    return {code: {"model": ErrorBody, "description": _DESCRIPTIONS[code]} for code in codes}
+    return {code: {"model": _MODELS.get(code, ErrorBody), "description": _DESCRIPTIONS[code]} for code in codes}
 
 
 def success(description: str, media_types: list[str]) -> dict[int | str, dict[str, Any]]:

@@ -83,7 +83,7 @@ def _target(request: Request, graph: str | None, default: str | None) -> str | N
     PATH,
     methods=["GET", "HEAD"],
     summary="Read a named graph (?graph=) or the default graph, the merge of all (?default)",
-    responses={**success("The graph", [f.value for f in GRAPH_FORMATS]), **errors(400, 404, 406)},
+    responses={**success("The graph", [f.value for f in GRAPH_FORMATS]), **errors(400, 404, 406, 503)},
 )
 def read_graph(
     request: Request,

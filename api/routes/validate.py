@@ -41,8 +41,15 @@ REPORT_TYPES = ["application/json", RdfFormat.TURTLE.value, RdfFormat.JSONLD.val
     "/validate",
     summary="Validate RDF against the SHACL shapes",
     responses={
-        200: {"description": "The data conforms (no sh:Violation); warnings may be listed."},
-        422: {"description": "The data violates the shapes; the body is the report."},
+        200: {
+            "description": "The data conforms (no sh:Violation); warnings may be listed. The report comes as JSON "
+            "(a summary with messages in `lang`) or as the SHACL validation report in Turtle or JSON-LD, by Accept.",
+            "content": {t: {} for t in REPORT_TYPES},
+        },
+        422: {
+            "description": "The data violates the shapes; the body is the report, in the format Accept asks for.",
+            "content": {t: {} for t in REPORT_TYPES},
+        },
         **errors(400, 406, 413, 415, 503),
     },
     openapi_extra={
