@@ -59,8 +59,10 @@ check: install-test
 	$(BIN)/mypy
 
 bench: install-test
+	bash scripts/ensure-system-packages.sh bench
 	$(BIN)/python benchmarks/store_modes.py
 	$(BIN)/python benchmarks/validation.py
+	$(BIN)/python benchmarks/api_documents.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis benchmarks/out node_modules
