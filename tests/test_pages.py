@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import json
 import re
+import runpy
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
 from browser import Visit, chromium
-from conftest import BASE
+from conftest import BASE, REPO
 from fastapi.testclient import TestClient
+from gzg_api import formatting
 from gzg_api.app import create_app
 from gzg_api.html import render_description
 from live_server import Server, start_server
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, XSD
 from starlette.requests import Request
 
 from gzg_graph.publishing import describe
@@ -223,6 +225,39 @@ def test_following_the_home_page_links_as_a_reader(client):
     project = page(client, home.link_to("Burgerloket"))
     penhouder = page(client, project.link_to("Mechelen"))
     assert page(client, penhouder.link_to("Burgerloket")).plain == project.plain
+
+
+@pytest.mark.parametrize(
+    ("node", "nl", "en"),
+    [
+        (Literal("2024-06-09", datatype=XSD.date), "9 juni 2024", "9 June 2024"),
+        (Literal("2022-06-20T10:30:00", datatype=XSD.dateTime), "20 juni 2022 10:30", "20 June 2022 10:30"),
+        (Literal("P1Y", datatype=XSD.duration), "1 jaar", "1 year"),
+        (Literal("6.5", datatype=XSD.decimal), "6,5", "6.5"),
+        (Literal("2000000", datatype=XSD.integer), "2.000.000", "2,000,000"),
+        (Literal("true", datatype=XSD.boolean), "ja", "yes"),
+        (Literal("not a date", datatype=XSD.date), "not a date", "not a date"),  # shown as written, never a 500
+    ],
+)
+def test_values_as_people_read_them(node, nl, en):
+    assert formatting.literal(node, "nl", ("ja", "nee")) == nl
+    assert formatting.literal(node, "en", ("yes", "no")) == en
+
+
+def test_a_calls_duration_in_words(client):
+    call = "http://lblod.data.info/id/subsidy-measure-offer-series/48baa777-d460-436c-a0af-6b3ba80e6586"
+    assert row(page(client, f"/resource?uri={call}").plain, "maximale looptijd", "gzg:maximaleLooptijd", "1 jaar")
+
+
+def test_the_vocabulary_labels_are_what_the_script_writes(shared):
+    """vocabulary_labels.json is generated from shared/oslo by scripts/vocabulary_labels.py, not edited."""
+    script = runpy.run_path(str(REPO / "scripts" / "vocabulary_labels.py"))
+    written = json.loads((REPO / "gzg_graph" / "publishing" / "vocabulary_labels.json").read_text(encoding="utf-8"))
+    found = script["vocabulary_labels"](shared)
+    assert {
+        iri: {lang: entry["label"] for lang, entry in langs.items()} for iri, langs in written["labels"].items()
+    } == {iri: {lang: label for lang, (label, _) in langs.items()} for iri, langs in found.items()}
+    assert written["labels"]["http://data.europa.eu/m8g/role"]["nl"]["label"] == "rol"
 
 
 # ---------------------------------------------------------------------------------------------------------------
