@@ -160,7 +160,9 @@ class Filter:
             if wanted in option.slugs:
                 return option.value
         known = sorted({min(o.slugs, key=lambda s: (not s.isdigit(), len(s))) for o in options})
-        raise BadParameter(f"{self.name}: no value {value!r}; give a URI or one of {', '.join(known)}")
+        raise BadParameter(
+            f"{self.name}: no value {value!r}; give a URI or one of {', '.join(known) or '(none known)'}"
+        )
 
 
 @dataclass(frozen=True)
