@@ -74,8 +74,12 @@ PAGE_ANSWERS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get(
-    "/steward", summary="The stewards' page: upload a project file, read its report, commit it", responses={200: HTML}
+@router.api_route(
+    "/steward",
+    methods=["GET", "HEAD"],
+    summary="The stewards' page: upload a project file, read its report, commit it",
+    response_class=HTMLResponse,
+    responses={200: HTML},
 )
 def page(request: Request) -> HTMLResponse:
     return render(request, "steward.html", outcome=None, status=200)
