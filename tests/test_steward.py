@@ -102,6 +102,25 @@ def test_post_names_the_project_by_its_document_and_refuses_an_existing_one(serv
     assert dataset_quads(client) == before
 
 
+def test_the_json_ld_a_client_reads_can_be_put_back(server):
+    """GET /doc/... as JSON-LD, change the title (and the project name, which the mapping makes from it), PUT
+    it: the names of Gent, the call and the roles it repeats are the store's own, and its provenance and page
+    description are the server's, so they are left out."""
+    client, _ = server
+    assert client.put("/projects/terug", content=_project("terug"), headers={**ANNA, **TTL}).status_code == 201
+    document = client.get("/doc/project/terug", headers={"accept": "application/ld+json"}).json()
+    document["naam"] = {"nl": "Terug, herzien"}
+    bad = client.put("/projects/terug", content=json.dumps(document), headers={**BEN, **JSON_LD})
+    assert bad.status_code == 400 and "projectName" in bad.json()["detail"]  # the Loket's name is the title too
+    document["projectnaam"] = "Terug, herzien"
+    answer = client.put("/projects/terug", content=json.dumps(document), headers={**BEN, **JSON_LD})
+    assert answer.status_code == 204, answer.text
+    page = _turtle(client, "/doc/project/terug")
+    project = URIRef(f"{BASE}/id/project/terug")
+    assert set(page.objects(project, DCTERMS.title)) == {Literal("Terug, herzien", lang="nl")}
+    assert set(page.objects(project, PROV.wasAttributedTo)) == {URIRef(f"{BASE}/id/steward/ben")}
+
+
 BAD = [
     ("no token", {**TTL}, TURTLE, 401, "bearer token"),
     ("wrong token", {**TTL, "authorization": "Bearer not-a-steward"}, TURTLE, 403, "does not allow"),

@@ -48,6 +48,7 @@ def test_the_page_is_a_form_without_script(client):
     assert "script-src" not in page.headers["content-security-policy"] and "<script" not in page.text
     assert 'enctype="multipart/form-data"' in page.text and 'type="file"' in page.text
     assert "Projecten invoeren" in page.text and "Enter projects" in client.get("/steward?lang=en").text
+    assert client.head("/steward").status_code == 200
 
 
 def test_a_conforming_file_is_reported_and_nothing_is_written(client):

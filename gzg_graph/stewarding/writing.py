@@ -34,6 +34,8 @@ from .stewards import Steward
 
 #: How many triples a refusal lists.
 SHOWN = 5
+#: What the server records of each write; in a document it is ignored (a description read from /doc/...).
+PROVENANCE = frozenset({DCTERMS.modified, PROV.generatedAtTime, PROV.wasAttributedTo})
 
 
 class ProjectInOwnData(GzgError):
@@ -116,13 +118,16 @@ def _own_project(store: Store, uris: UriPolicy, refs: References, project: URIRe
 def _scoped(store: Store, document: Graph, project: URIRef, uris: UriPolicy, old: Graph) -> Graph:
     """The document's triples about the project and its parts. A triple about anything else is refused
     (SourceError naming its subject), unless the store holds it already (a document read from /doc/...
-    repeats the names of the call and the participants): those are left out, as they change nothing."""
+    repeats the names of the call and the participants): those are left out, as they change nothing, as are
+    the page's own description and the project's provenance, which the server writes."""
     if (project, None, None) not in document:
         raise SourceError(str(project), f"the document says nothing about <{project}>")
     found = parts(document, project, uris)
     members = set(found.participations)
-    own, known = Graph(), None
+    own, known, page = Graph(), None, URIRef(uris.doc_for(str(project)) or project)
     for s, p, o in document:
+        if s == page or (s == project and p in PROVENANCE):
+            continue  # what the server says of its page and of who wrote the project: not the steward's to set
         if s in found.nodes() or (p == M8G.playsRole and o in members):
             own.add((s, p, o))
             continue
