@@ -11,7 +11,7 @@ JSON-LD is compacted with the published context ``/ns/context.jsonld`` (by refer
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -34,7 +34,9 @@ RDF_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat
 OFFERED = [f.value for f in RDF_FORMATS] + [HTML, "application/json"]
 
 #: A participation URI of before the readable slugs (``{project}--{LBLOD id}``) redirects to today's.
-MOVED = {301: {"description": "The URI was replaced; Location gives the new one (same query).", "content": {}}}
+MOVED: dict[int | str, dict[str, Any]] = {
+    301: {"description": "The URI was replaced; Location gives the new one (same query).", "content": {}}
+}
 
 FormatParam = Annotated[
     str | None, Query(alias="format", description="ttl, jsonld, nt, rdf or html; overrides Accept.")
