@@ -124,4 +124,3 @@ GRAPH_REFNIS = "refnis"  # Statbel REFNIS codes (Flemish subset) from vocab.belg
 GRAPH_ONTOLOGY = "ontology"  # ontology/gzg.ttl
 GRAPH_METADATA = "metadata"  # DCAT catalogue describing the graphs above
 GRAPH_STEWARDS = "stewards"  # projects written by data stewards through the API (kept by the build)
-GRAPH_STEWARDS = "stewards"  # projects written by data stewards through the API (kept by the build)

@@ -100,7 +100,7 @@ class OrganisationIndex:
             partner = self._partners[text]
             return Organisation(partner.id, partner.id, partner.name, local_government=False)  # ids are slugs
         if text in self._by_uri:  # the LBLOD URI itself (what `gzg stewards export` writes)
-            return _organisation(self._by_uri[text])
+            return organisation_of(self._by_uri[text])
         if is_kbo(text):
             unit = self._by_kbo.get(parse_kbo(text))
             if unit is None:
