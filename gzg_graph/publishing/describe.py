@@ -11,6 +11,7 @@ from ..namespaces import ADMS, GENERIEK, M8G, SCHEMA, bind_prefixes
 from ..store.base import Store, Triple
 from ..terms import is_iri
 from ..uris import UriPolicy
+from . import turtle
 
 
 class NotFound(GzgError, LookupError):
@@ -104,4 +105,5 @@ def serialise(graph: Graph, fmt: RdfFormat, context: dict[str, str] | None = Non
     if fmt == RdfFormat.JSONLD:
         ctx = context or {p: str(ns) for p, ns in graph.namespaces() if p}
         return graph.serialize(format="json-ld", context=ctx, auto_compact=True, encoding="utf-8")
-    return graph.serialize(format=fmt.rdflib, encoding="utf-8")
+    name = turtle.FORMAT if fmt == RdfFormat.TURTLE else fmt.rdflib  # Turtle with every lexical form kept
+    return graph.serialize(format=name, encoding="utf-8")
