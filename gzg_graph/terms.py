@@ -42,7 +42,10 @@ def is_http_iri(value: str) -> bool:
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-    """A pyoxigraph term as the rdflib term a parse of its N-Triples would give (plain strings untyped)."""
+    """A pyoxigraph term as an rdflib term, spelt as pyoxigraph spells it (plain strings untyped).
+
+    Literals keep their lexical form: rdflib would respell some (a dateTime's ``Z`` as ``+00:00``), which is
+    another RDF term, so a document would no longer say what the store holds."""
     if isinstance(term, ox.Triple):
         raise TypeError("RDF-star triple terms are not part of this graph's data")
     if isinstance(term, ox.NamedNode):
@@ -52,7 +55,7 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Nod
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype), normalize=False)
 
 
 def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

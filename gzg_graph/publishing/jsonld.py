@@ -22,12 +22,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import pyoxigraph as ox
 from pyld import jsonld  # type: ignore[import-untyped]
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..config import packaged
 from ..namespaces import PREFIXES
+from ..terms import to_rdflib
 from ..uris import UriPolicy
 
 CONTEXT_PATH = "/ns/context.jsonld"
@@ -160,8 +162,11 @@ def to_jsonld(graph: Graph, resource: str, uris: UriPolicy) -> dict[str, Any]:
 def to_graph(document: dict[str, Any], uris: UriPolicy) -> Graph:
     """A JSON-LD document back to RDF (expanded with the offline loader): for checking the round trip."""
     options = {"documentLoader": document_loader(uris), "format": "application/n-quads"}
-    nquads = jsonld.to_rdf(document, options)
-    return Graph().parse(data=nquads, format="nt")
+    nquads: str = jsonld.to_rdf(document, options)
+    graph = Graph()
+    for quad in ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS):  # literals spelt as written
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
 
 
 def _reverse_iris(uris: UriPolicy) -> list[str]:

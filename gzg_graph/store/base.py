@@ -18,11 +18,12 @@ from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from ..formats import RdfFormat, ResultFormat
-from ..terms import sparql_term
+from ..terms import sparql_term, to_rdflib
 from .updates import UsingDataset
 
 Triple = tuple[Node, Node, Node]
@@ -207,7 +208,8 @@ class Store(ABC):
         for start in range(0, len(ordered), 500):  # keep each query a reasonable size
             values = " ".join(sparql_term(URIRef(n)) for n in ordered[start : start + 500])
             body = self.query(template % values, RdfFormat.NTRIPLES).body
-            found.update(Graph().parse(data=body.decode("utf-8"), format="nt"))
+            quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)  # read as the embedded store reads: spelt as stored
+            found.update((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads)
         return found
 
     @contextlib.contextmanager
