@@ -93,7 +93,7 @@ class Settings:
     response_cache_mb: int = 64
     cors_origins: tuple[str, ...] = ("*",)
     log_level: str = "INFO"
-    write_token: str | None = None
+    write_token: str | None = field(default=None, repr=False)  # a secret: never shown
     #: Data stewards and their tokens, ``name:token`` separated by commas or new lines (GZG_STEWARDS, or the
     #: file GZG_STEWARDS_FILE); read by ``gzg_graph.stewarding.stewards``. Never shown (``repr``) or logged.
     stewards: str = field(default="", repr=False)
