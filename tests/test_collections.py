@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld as pyld
 from rdflib import RDF, Graph, URIRef
+from rdflib.compare import isomorphic
 
 from gzg_graph.formats import RdfFormat
 from gzg_graph.namespaces import PREFIXES
-from gzg_graph.publishing import collection_formats, collections, jsonld
+from gzg_graph.publishing import collection_formats, collection_jsonld, collections, jsonld
 from gzg_graph.publishing.collection_specs import collections as specs
 from gzg_graph.store import EmbeddedStore
 from gzg_graph.uris import GRAPH_LBLOD, UriPolicy
@@ -118,6 +119,24 @@ def test_every_member_triple_is_the_stores(client, store, name):
     for member in document["member"]:
         held = {t for t in store.triples_from([URIRef(member["@id"])]) if t[1] in collection.predicates}
         assert held <= ours
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [(name, [("pageSize", "100")]) for name in NAMES]
+    + [("local-governments", [("province", "limburg"), ("page", "2"), ("pageSize", "7")]), ("themes", [("q", "zzz")])],
+)
+def test_our_compaction_says_what_the_expanded_document_says(store, name, params):
+    """to_jsonld compacts the members itself (for speed): expanded by pyld, it is the reference document."""
+    lookup = lambda option: collections.options(store, URIS, option)  # noqa: E731
+    page = collections.run(store, URIS, collections.select(specs(BASE)[name], params, lookup))
+    ours = Graph().parse(data=pyld.to_rdf(collection_jsonld.to_jsonld(page, URIS), _rdf_options()), format="nt")
+    reference = Graph().parse(data=pyld.to_rdf(collection_jsonld.expanded(page, URIS), _rdf_options()), format="nt")
+    assert len(ours) == len(reference) and isomorphic(ours, reference)
+    compacted = pyld.compact(collection_jsonld.expanded(page, URIS), collection_jsonld.context(URIS), _rdf_options())
+    assert {k for m in compacted.get("member", []) for k in m} == {
+        k for m in collection_jsonld.to_jsonld(page, URIS)["member"] for k in m
+    }  # the same keys as pyld's own compaction chooses
 
 
 def _rdf_options() -> dict:

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from gzg_graph.publishing import collection_formats as formats
+from gzg_graph.publishing import collection_jsonld, jsonld
 from gzg_graph.publishing.collection_specs import collections
 from gzg_graph.publishing.collections import (
     CONTROLS,
@@ -105,7 +106,9 @@ def _link_header(page: Page, uris: UriPolicy) -> str:
         links["prev"] = min(current - 1, last)
     if current < last:
         links["next"] = current + 1
-    return ", ".join(f'<{formats.collection_url(uris, page, page=n)}>; rel="{rel}"' for rel, n in links.items())
+    return ", ".join(
+        f'<{collection_jsonld.collection_url(uris, page, page=n)}>; rel="{rel}"' for rel, n in links.items()
+    )
 
 
 def _endpoint(name: str) -> Callable[..., Response]:
@@ -122,7 +125,7 @@ def _endpoint(name: str) -> Callable[..., Response]:
         if media_type == CSV:
             body = formats.to_csv(page, uris, pages.language(request))
         else:
-            body = formats.serialise(formats.to_jsonld(page, uris))
+            body = jsonld.serialise(collection_jsonld.to_jsonld(page, uris))
         return Response(body, media_type=CONTENT_TYPES[media_type], headers=headers)
 
     endpoint.__name__ = f"collection_{name.replace('-', '_')}"

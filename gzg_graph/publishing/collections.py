@@ -8,12 +8,12 @@ How a page is found, in two steps:
 1. The collection's query (``queries/collections/<name>.rq``) selects the members and their sort keys, with
    the filters the request asks for inserted as fixed fragments (``filter-*.rq``) and their values bound as
    RDF terms in one ``VALUES`` row (:func:`query_text` says why not ``Store.query``'s bindings), never
-   written into the query text as the request gave them. Sorting and paging
-   happen here in Python: sort keys compare accent- and case-folded (Dutch names with accents sort where a
-   reader looks for them), ties by URI, so every page of a selection is a slice of one stable order.
+   written into the query text as the request gave them. Sorting and paging happen here in Python: sort
+   keys compare accent- and case-folded (Dutch names with accents sort where a reader looks for them), ties
+   by URI, so every page of a selection is a slice of one stable order, kept per store generation.
 2. The members of the page are read with the store's pattern reads (``Store.triples_from``): each member's
    triples over the collection's fields, and the labels of the things they link to. So a page holds exactly
-   what the store holds about its members' fields, which the JSON-LD (``collection_formats``) publishes.
+   what the store holds about its members' fields, which the JSON-LD (``collection_jsonld``) publishes.
 
 Free-text search (``q=``) folds the needle in Python (NFKD, marks dropped, lower case: :func:`fold`) and the
 haystack in SPARQL (``LCASE`` and ``REPLACE`` of the accented letters, ``filter-search.rq``). That keeps the
@@ -30,22 +30,24 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .. import queries
-from ..errors import GzgError
 from ..formats import ResultFormat
 from ..store.base import Store
-from ..terms import is_iri, sparql_term
-from ..uris import UriPolicy, slugify
+from ..terms import sparql_term
+from ..uris import UriPolicy
+from .collection_filters import SEARCH, BadParameter, Choice, Filter, Lookup, Option, fold, pick
+
+#: Callers name the filters' types through this module too.
+__all__ = ["BadParameter", "Choice", "Filter", "Option", "fold", "pick"]
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -55,114 +57,12 @@ PRESENTATION = ("format", "lang")
 MAX_QUERY_TEXT = 200
 #: The labels a page carries for the things its members link to.
 LABELS = (SKOS.prefLabel, DCTERMS.title, RDFS.label)
-#: The combining marks NFKD splits off accented letters (Unicode's Combining Diacritical Marks blocks).
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 #: Where a collection query takes its filters: a line of its own holding only ``#FILTERS``.
 _SLOT = re.compile(r"^[ \t]*#FILTERS[ \t]*$", re.MULTILINE)
-
-
-class BadParameter(GzgError, ValueError):
-    """A request parameter a collection cannot take; the message names the parameter."""
-
-
-def fold(text: str) -> str:
-    """Text as search and sorting compare it: accents dropped (NFKD), lower case, spaces collapsed.
-
-    >>> fold("  Évergem  ÉÉN ")
-    'evergem een'
-    """
-    if not text.isascii():
-        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    return " ".join(text.lower().split())
-
-
-@dataclass(frozen=True)
-class Option:
-    """A value a filter offers: its URI, its names by language ('' for none) and a code (number, NIS code)."""
-
-    value: str
-    labels: dict[str, str]
-    code: str | None = None
-
-    def label(self, lang: str) -> str:
-        return pick(self.labels, lang) or self.value
-
-    @property
-    def slugs(self) -> set[str]:
-        """The words a user may type for it: its code, the slug of each of its names, its URI's last segment."""
-        found = {slugify(label) for label in self.labels.values() if re.search(r"[A-Za-z0-9]", label)}
-        found.add(self.value.rstrip("/").rsplit("/", 1)[-1].lower())
-        if self.code:
-            found.add(self.code.lower())
-        return found
-
-
-#: Gives the options of a filter by the name of their query (``options-<name>.rq``).
-Lookup = Callable[[str], list[Option]]
-
-
-@dataclass(frozen=True)
-class Choice:
-    """What one filter value adds to the query: fragments (``filter-<name>.rq``) and bound variables."""
-
-    fragments: tuple[str, ...]
-    bindings: dict[str, Node]
-
-
-@dataclass(frozen=True)
-class Filter:
-    """A filter parameter. ``kind`` says how a value is read:
-
-    * ``option``: a URI, or a code or slug of one of the ``options`` (``call=3``, ``province=limburg``),
-      bound to ``variable`` with ``fragments``;
-    * ``local-government``: a URI or a five-digit NIS code (2019 or 2025 REFNIS);
-    * ``year``: a year, bound as an integer;
-    * ``yes-no``: ``yes`` adds ``fragments``, ``no`` adds ``negated``.
-    """
-
-    name: str
-    kind: str
-    property: URIRef  # what hydra:mapping says the variable filters on
-    description: str
-    fragments: tuple[str, ...] = ()
-    variable: str = ""
-    options: str = ""
-    negated: tuple[str, ...] = ()
-    requires: str = ""  # another filter this one refines (role= refines localGovernment=)
-
-    def choose(self, value: str, lookup: Lookup) -> Choice:
-        if self.kind == "year":
-            if not re.fullmatch(r"[12][0-9]{3}", value):
-                raise BadParameter(f"{self.name}: {value!r} is not a year (four digits, e.g. 2022)")
-            return Choice(self.fragments, {self.variable: Literal(int(value), datatype=XSD.integer)})
-        if self.kind == "yes-no":
-            answer = value.lower()
-            if answer in ("yes", "true", "ja", "1"):
-                return Choice(self.fragments, {})
-            if answer in ("no", "false", "nee", "0"):
-                return Choice(self.negated, {})
-            raise BadParameter(f"{self.name}: {value!r} is neither yes nor no")
-        if self.kind == "local-government" and re.fullmatch(r"[0-9]{5}", value):
-            codes = {f"nis{year}": URIRef(f"http://vocab.belgif.be/auth/refnis{year}/{value}") for year in (2019, 2025)}
-            return Choice(("filter-local-government-nis", *self.fragments), dict(codes))
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
-            if not is_iri(value):
-                raise BadParameter(f"{self.name}: {value!r} is not a valid absolute URI")
-            return Choice(self.fragments, {self.variable: URIRef(value)})
-        return Choice(self.fragments, {self.variable: URIRef(self._option(value, lookup))})
-
-    def _option(self, value: str, lookup: Lookup) -> str:
-        if not self.options:
-            raise BadParameter(f"{self.name}: {value!r} is not a URI{' or NIS code' if self.kind != 'option' else ''}")
-        options = lookup(self.options)
-        wanted = value.strip().lower()
-        for option in options:
-            if wanted in option.slugs:
-                return option.value
-        known = sorted({min(o.slugs, key=lambda s: (not s.isdigit(), len(s))) for o in options})
-        raise BadParameter(
-            f"{self.name}: no value {value!r}; give a URI or one of {', '.join(known) or '(none known)'}"
-        )
+#: The orders of recent selections, oldest first (see :func:`run`); a few MB at most.
+_ORDERS: dict[tuple[Any, ...], list[str]] = {}
+_ORDERS_KEPT = 64
+_ORDERS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -200,9 +100,6 @@ class Collection:
     @cached_property
     def predicates(self) -> frozenset[URIRef]:
         return frozenset({RDF.type, self.label} | {f.predicate for f in self.fields})
-
-
-SEARCH = Filter("q", "text", URIRef("http://www.w3.org/ns/hydra/core#freetextQuery"), "", ("filter-search",), "needle")
 
 
 @dataclass(frozen=True)
@@ -280,8 +177,19 @@ class Page:
 
 
 def run(store: Store, uris: UriPolicy, selection: Selection) -> Page:
-    """The page a selection asks for."""
-    ordered = _ordered(store, uris, selection)
+    """The page a selection asks for. The order of a selection's members is kept for the store's generation
+    (a snapshot, whose id is unique), so its next pages, other page sizes and formats read only their members."""
+    generation = getattr(store, "generation", None)
+    sparql = query_text(selection.collection, selection.choices, uris.base)
+    key = (generation, sparql, selection.sort)
+    with _ORDERS_LOCK:
+        ordered = _ORDERS.get(key) if generation else None
+    if ordered is None:
+        ordered = _ordered(store, sparql, selection)
+        with _ORDERS_LOCK:
+            _ORDERS[key] = ordered
+            while len(_ORDERS) > _ORDERS_KEPT:
+                _ORDERS.pop(next(iter(_ORDERS)))
     start = (selection.page - 1) * selection.page_size
     members = ordered[start : start + selection.page_size]
     return Page(selection, len(ordered), members, _member_graph(store, selection.collection, members))
@@ -308,8 +216,7 @@ def query_text(collection: Collection, choices: Sequence[Choice], base: str) -> 
     return _SLOT.sub(lambda _: "\n".join(lines), text, count=1)
 
 
-def _ordered(store: Store, uris: UriPolicy, selection: Selection) -> list[str]:
-    sparql = query_text(selection.collection, selection.choices, uris.base)
+def _ordered(store: Store, sparql: str, selection: Selection) -> list[str]:
     result = json.loads(store.query(sparql, ResultFormat.JSON).body)
     keys: dict[str, dict[str, Any]] = {}
     for row in result["results"]["bindings"]:
@@ -346,14 +253,6 @@ def _member_graph(store: Store, collection: Collection, members: list[str]) -> G
     for triple in own + [t for t in store.triples_from(targets) if t[1] in LABELS]:
         graph.add(triple)
     return graph
-
-
-def pick(labels: dict[str, str], lang: str) -> str | None:
-    """The label in ``lang``, else one without language, else Dutch, else any (the first by language tag)."""
-    for tag in (lang, "", "nl"):
-        if tag in labels:
-            return labels[tag]
-    return labels[min(labels)] if labels else None
 
 
 def options(store: Store, uris: UriPolicy, name: str) -> list[Option]:
