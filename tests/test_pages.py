@@ -306,14 +306,18 @@ def test_pages_read_at_phone_width(server, phone, path):
 def test_a_reader_follows_links_from_home_to_a_penhouder_and_back(server, phone):
     visit, console = phone
     visit.page.goto(server.url + "/")
-    visit.page.get_by_role("link", name="Burgerloket", exact=True).click()
+    with visit.page.expect_navigation():
+        visit.page.get_by_role("link", name="Burgerloket", exact=True).click()
     assert visit.page.url == server.url + BURGERLOKET
     assert visit.page.locator("h1").inner_text() == "Burgerloket"
-    visit.page.locator("#consortium").get_by_role("link", name="Mechelen", exact=True).click()
+    with visit.page.expect_navigation():
+        visit.page.locator("#consortium").get_by_role("link", name="Mechelen", exact=True).click()
     assert visit.page.locator("h1").inner_text() == "Mechelen"
     readable(visit, console)
-    visit.page.get_by_role("link", name="Burgerloket", exact=True).click()
+    with visit.page.expect_navigation():
+        visit.page.get_by_role("link", name="Burgerloket", exact=True).click()
     assert visit.page.url == server.url + BURGERLOKET
-    visit.page.get_by_role("link", name="English", exact=True).click()
+    with visit.page.expect_navigation():
+        visit.page.get_by_role("link", name="English", exact=True).click()
     assert visit.page.locator("html").get_attribute("lang") == "en" and "€2,000,000.00" in visit.page.content()
     readable(visit, console)

@@ -1,5 +1,6 @@
 """``/``: where to start. A person gets the programme, its calls and projects and a search (HTML); a client
-asking for JSON gets the endpoints, the graphs and the shipped queries."""
+asking for JSON-LD the API's entry point (Hydra: the collections, the document of any URI); one asking for JSON
+the endpoints, the graphs and the shipped queries."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from fastapi.responses import JSONResponse
 
 from gzg_graph import queries
 from gzg_graph.formats import RdfFormat
-from gzg_graph.publishing import describe
+from gzg_graph.publishing import describe, jsonld
+from gzg_graph.publishing.collection_specs import collections
+from gzg_graph.publishing.entry_point import entry_point
 from gzg_graph.publishing.overview import overview as programme_overview
 from gzg_graph.publishing.void import void_description
 from gzg_graph.store import Store
@@ -28,7 +31,18 @@ VOID_PATH = "/.well-known/void"
 VOID_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
 
 
-@router.api_route("/", methods=["GET", "HEAD"], summary="Service overview: graphs, endpoint and example queries")
+#: What ``/`` answers: the home page for people, the Hydra entry point (JSON-LD) and the service overview (JSON).
+HOME_TYPES = ["text/html", RdfFormat.JSONLD.value, "application/json"]
+#: The documents that describe the service, listed by the entry point.
+DESCRIPTIONS = ["/doc/catalog/gzg", VOID_PATH, "/ns/gzg"]
+
+
+@router.api_route(
+    "/",
+    methods=["GET", "HEAD"],
+    summary="Where to start: the home page, the API's entry point (JSON-LD, Hydra) or the service overview (JSON)",
+    responses={**success("The home page, the entry point or the overview, by Accept", HOME_TYPES)},
+)
 def home(request: Request, store: Store = Depends(get_store), uris: UriPolicy = Depends(get_uris)) -> Response:
     graphs: list[dict[str, str | int]] = [
         {"graph": g.name, "triples": g.triples, "document": g.name.replace("/id/", "/doc/", 1)} for g in store.graphs()
@@ -41,8 +55,18 @@ def home(request: Request, store: Store = Depends(get_store), uris: UriPolicy = 
         "graphs": graphs,
         "queries": queries.names(),
     }
-    if choose(request.headers.get("accept"), ["application/json", "text/html"]) == "application/json":
+    chosen = choose(request.headers.get("accept"), ["application/json", RdfFormat.JSONLD.value, "text/html"])
+    if chosen == "application/json":
         return JSONResponse(overview)
+    if chosen == RdfFormat.JSONLD.value:
+        titles = {
+            name: {lang: pages.texts()[lang][name.replace("-", "_")] for lang in pages.LANGUAGES}
+            for name in collections(uris.base)
+        }
+        document = entry_point(store, uris, titles, DESCRIPTIONS)
+        return Response(
+            jsonld.serialise(document), media_type=rdf_media_type(RdfFormat.JSONLD), headers={"Vary": "Accept"}
+        )
     return _page(request, store, uris, graphs)
 
 
