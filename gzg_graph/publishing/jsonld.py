@@ -154,7 +154,8 @@ def to_jsonld(graph: Graph, resource: str, uris: UriPolicy) -> dict[str, Any]:
     """The graph as one JSON-LD tree about ``resource``, compacted with the context referenced by URL."""
     nodes = jsonld.from_rdf(graph.serialize(format="nt"), {"format": "application/n-quads"})
     tree = _nest(_native_values(nodes), resource, _reverse_iris(uris))
-    options = {"documentLoader": document_loader(uris), "base": ""}
+    # the tree is already expanded (from_rdf, then nested): pyld need not expand it again before compacting
+    options = {"documentLoader": document_loader(uris), "base": "", "skipExpansion": True}
     compacted: dict[str, Any] = jsonld.compact(tree, context_url(uris), options)
     return compacted
 
