@@ -140,7 +140,7 @@ def test_document_as_json_ld_and_html(client, built):
     document["@context"] = client.get("/ns/context.jsonld").json()["@context"]
     assert (thing, None, None) in Graph().parse(data=json.dumps(document), format="json-ld")
     html = client.get("/doc/dataset/gzg", headers={"accept": "text/html"})
-    assert html.status_code == 200 and "<dl class=\"properties\">" in html.text
+    assert html.status_code == 200 and '<dl class="properties">' in html.text
 
 
 def test_lblod_uri_is_described_via_resource(client, store):
