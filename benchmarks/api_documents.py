@@ -7,9 +7,13 @@ second and p50/p99 latency for:
 
 * ``document (same)``: one project's JSON-LD document, asked again and again (what a popular page sees: after the
   first answer it comes from the answers kept for the store's generation, ``api/answer_cache.py``);
-* ``documents (distinct)``: a different document on every request (projects, then local governments) (the cold path: description reads,
+* ``documents (distinct, nothing kept)``: a different document on every request (projects, then local
+  governments), on a server that keeps no answers (the cold path: description reads,
   nesting and JSON-LD compaction each time);
-* ``collection (filtered)``: a filtered, paged collection (``--collection``, default a text search over projects);
+* ``collection ...``: each filtered, paged collection of ``--collection`` (default: West Flanders' local
+  governments searched for "kerke", and projects searched for "digitaal"), asked again and again;
+* ``collection (distinct, nothing kept)``: the first of them with a different page size on every request (1 to
+  100), on a server that keeps no answers (``GZG_RESPONSE_CACHE_MB=0``): the members are read each time;
 
 next to the baseline measured in the same run on the same store: the same resource's ``DESCRIBE`` in process on
 pyoxigraph (the engine's floor for "the triples about it") and our description plus JSON-LD in process (the
@@ -46,7 +50,7 @@ from gzg_graph.uris import UriPolicy  # noqa: E402
 
 BASE = "http://127.0.0.1:8000"
 REAL_DOCUMENT = "/doc/project/burgerloket"
-DEFAULT_COLLECTION = "/projects?q=loket&pageSize=20"
+DEFAULT_COLLECTIONS = ["/local-governments?province=west-vlaanderen&q=kerke", "/projects?q=digitaal"]
 JSONLD = "application/ld+json"
 LOCAL_GOVERNMENT = "http://data.vlaanderen.be/ns/besluit#Bestuurseenheid"
 #: wrk's script: the paths in turn, one per request; at the end one JSON line with the figures (times in ms).
@@ -106,9 +110,10 @@ def in_process(store_dir: Path, uri: str, repeat: int) -> dict[str, dict[str, fl
     return results
 
 
-def serve(store_dir: Path, work: Path) -> tuple[subprocess.Popen, str]:
+def serve(store_dir: Path, work: Path, cache_mb: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "GZG_STORE_DIR": str(store_dir), "GZG_BASE_URI": BASE, "GZG_LOG_LEVEL": "WARNING"}
+    env["GZG_RESPONSE_CACHE_MB"] = str(cache_mb)
     with open(work / "server.log", "wb") as log:  # the child keeps its own copy of the handle
         process = subprocess.Popen([GZG, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -145,38 +150,41 @@ def run(label: str, store_dir: Path, args: argparse.Namespace, work: Path) -> di
     distinct = documents(store_dir, 5000)
     one = REAL_DOCUMENT if REAL_DOCUMENT in distinct else next(d for d in distinct if d.startswith("/doc/project/"))
     floor = in_process(store_dir, BASE + one.replace("/doc/", "/id/", 1), args.repeat)
-    process, url = serve(store_dir, work)
-    try:
-        checked = httpx.get(url + args.collection, headers={"accept": JSONLD}, timeout=60)
-        if checked.status_code != 200:
-            raise SystemExit(f"{args.collection} answered {checked.status_code}: {checked.text[:500]}")
-        workloads = {
-            "document (same)": [one],
-            "documents (distinct)": distinct,
-            "collection (filtered)": [args.collection],
-        }
-        http = {
-            name: {c: wrk(url, paths, JSONLD, c, args.seconds, work) for c in args.clients}
-            for name, paths in workloads.items()
-        }
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    # the same URL again: answered from the kept answers after the first time (the server as configured)
+    same = {"document (same)": [one], **{f"collection {path}": [path] for path in args.collection}}
+    # a different URL each time, on a server that keeps no answers: every request is computed
+    distinct_urls = {
+        "documents (distinct, nothing kept)": distinct,
+        "collection (distinct, nothing kept)": [f"{args.collection[0]}&pageSize={n}" for n in range(1, 101)],
+    }
+    http: dict[str, Any] = {}
+    for workloads, cache_mb in ((same, 64), (distinct_urls, 0)):
+        process, url = serve(store_dir, work, cache_mb)
+        try:
+            for path in args.collection:
+                checked = httpx.get(url + path, headers={"accept": JSONLD}, timeout=60)
+                if checked.status_code != 200:
+                    raise SystemExit(f"{path} answered {checked.status_code}: {checked.text[:500]}")
+            for name, paths in workloads.items():
+                http[name] = {c: wrk(url, paths, JSONLD, c, args.seconds, work) for c in args.clients}
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
     return {"graph": label, "document": one, "distinct documents": len(distinct), "in process": floor, "http": http}
 
 
 def report(result: dict[str, Any]) -> None:
     print(f"\n== {result['graph']} ({result['distinct documents']} distinct documents; the same: {result['document']})")
     for name, figures in result["in process"].items():
-        print(f"in process  {name:<24} p50 {figures['p50']:8.2f} ms   p99 {figures['p99']:8.2f} ms")
+        print(f"in process  {name:<48} p50 {figures['p50']:8.2f} ms   p99 {figures['p99']:8.2f} ms")
     floor = result["in process"]["DESCRIBE (pyoxigraph)"]["p50"]
     print(
-        f"{'over HTTP':<11} {'workload':<24} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'p50/DESCRIBE':>13}"
+        f"{'over HTTP':<11} {'workload':<48} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'p50/DESCRIBE':>13}"
     )
     for name, by_clients in result["http"].items():
         for clients, f in by_clients.items():
             print(
-                f"{'':<11} {name:<24} {clients:>7} {f['requests/s']:>8.0f} {f['p50']:>8.2f} {f['p99']:>8.2f} "
+                f"{'':<11} {name:<48} {clients:>7} {f['requests/s']:>8.0f} {f['p50']:>8.2f} {f['p99']:>8.2f} "
                 f"{f['p50'] / floor:>12.1f}x" + (f"  ({f['errors']} errors)" if f["errors"] else "")
             )
 
@@ -189,7 +197,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--repeat", type=int, default=200, help="in-process runs per baseline")
-    parser.add_argument("--collection", default=DEFAULT_COLLECTION, help="the filtered collection's path and query")
+    parser.add_argument(
+        "--collection", nargs="+", default=DEFAULT_COLLECTIONS, help="filtered collections: path and query"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench installs it as root)")
