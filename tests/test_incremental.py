@@ -142,7 +142,7 @@ def mutations(draw, base: Graph) -> tuple[Graph, Graph]:
 
 def test_incremental_agrees_on_generated_mutations(base, base_store, shapes):
     @given(mutations(base))
-    @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
     def check(change):
         added, removed = change
         expected = full_report(base, added, removed, shapes)
