@@ -93,6 +93,10 @@ def _negotiate(request: Request) -> str:
     return media_type
 
 
+#: Hydra's name for a link where RFC 8288's registered relation is another (IANA: "prev").
+RFC8288_RELATIONS = {"previous": "prev"}
+
+
 def _lookup(store: Store, uris: UriPolicy) -> Callable[[str], list[Option]]:
     """The options of each filter, read at most once per request."""
     return cache(lambda name: options(store, uris, name))
@@ -100,14 +104,9 @@ def _lookup(store: Store, uris: UriPolicy) -> Callable[[str], list[Option]]:
 
 def _link_header(page: Page, uris: UriPolicy) -> str:
     """RFC 8288 links to the first, previous, next and last page, as the JSON-LD's view has them."""
-    current, last = page.selection.page, page.last_page
-    links = {"first": 1, "last": last}
-    if current > 1:
-        links["prev"] = min(current - 1, last)
-    if current < last:
-        links["next"] = current + 1
     return ", ".join(
-        f'<{collection_jsonld.collection_url(uris, page, page=n)}>; rel="{rel}"' for rel, n in links.items()
+        f'<{collection_jsonld.collection_url(uris, page, page=n)}>; rel="{RFC8288_RELATIONS.get(rel, rel)}"'
+        for rel, n in collection_jsonld.page_links(page).items()
     )
 
 

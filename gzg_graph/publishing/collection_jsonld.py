@@ -76,7 +76,7 @@ def to_jsonld(page: Page, uris: UriPolicy) -> Node:
         "@type": "Collection",
         "totalItems": page.total,
         "view": {"@id": collection_url(uris, page, page=page.selection.page), "@type": "PartialCollectionView"}
-        | {rel: collection_url(uris, page, page=number) for rel, number in _links(page).items()},
+        | {rel: collection_url(uris, page, page=number) for rel, number in page_links(page).items()},
         "search": {
             "@type": "IriTemplate",
             "template": _template(collection, uris),
@@ -99,7 +99,7 @@ def expanded(page: Page, uris: UriPolicy) -> Node:
         "@id": collection_url(uris, page, page=page.selection.page),
         "@type": [HYDRA + "PartialCollectionView"],
     }
-    for rel, number in _links(page).items():
+    for rel, number in page_links(page).items():
         view[HYDRA + rel] = [{"@id": collection_url(uris, page, page=number)}]
     mappings = []
     for name, iri in _variables(collection):
@@ -122,7 +122,8 @@ def expanded(page: Page, uris: UriPolicy) -> Node:
     }
 
 
-def _links(page: Page) -> dict[str, int]:
+def page_links(page: Page) -> dict[str, int]:
+    """The view's links (Hydra's names: first, previous, next, last) and the page number each points to."""
     current, last = page.selection.page, page.last_page
     links = {"first": 1, "last": last}
     if current > 1:
