@@ -25,6 +25,17 @@ def client(built, tmp_path_factory):
         yield running
 
 
+def describe_burgerloket(client: TestClient, text: str) -> None:
+    """A write (a SPARQL update with the token): Burgerloket gets the Dutch description ``text``."""
+    update = f'INSERT DATA {{ GRAPH <{BASE}/id/dataset/gzg> {{ <{BASE}/id/project/burgerloket> <http://purl.org/dc/terms/description> "{text}"@nl }} }}'
+    written = client.post(
+        "/sparql",
+        content=update.encode(),
+        headers={"content-type": "application/sparql-update", "authorization": f"Bearer {TOKEN}"},
+    )
+    assert written.status_code == 200, written.text
+
+
 def test_a_read_carries_validators(client):
     answer = client.get(DOC, headers=TURTLE)
     assert answer.status_code == 200
@@ -66,13 +77,7 @@ def test_queries_by_get_are_conditional_too_and_posts_are_not(client):
 
 def test_a_write_changes_every_tag(client):
     etag = client.get(DOC, headers=TURTLE).headers["etag"]
-    update = f'INSERT DATA {{ GRAPH <{BASE}/id/dataset/gzg> {{ <{BASE}/id/project/burgerloket> <http://purl.org/dc/terms/description> "Een loket."@nl }} }}'
-    written = client.post(
-        "/sparql",
-        content=update.encode(),
-        headers={"content-type": "application/sparql-update", "authorization": f"Bearer {TOKEN}"},
-    )
-    assert written.status_code == 200, written.text
+    describe_burgerloket(client, "Een loket.")
     fresh = client.get(DOC, headers={**TURTLE, "if-none-match": etag})
     assert fresh.status_code == 200 and fresh.headers["etag"] != etag and "Een loket." in fresh.text
 
@@ -127,13 +132,7 @@ def test_errors_are_not_kept(client):
 
 def test_a_write_empties_the_kept_answers(client):
     before = client.get(DOC, headers={**TURTLE, "accept-language": "nl-BE"})
-    update = f'INSERT DATA {{ GRAPH <{BASE}/id/dataset/gzg> {{ <{BASE}/id/project/burgerloket> <http://purl.org/dc/terms/description> "Nog een loket."@nl }} }}'
-    written = client.post(
-        "/sparql",
-        content=update.encode(),
-        headers={"content-type": "application/sparql-update", "authorization": f"Bearer {TOKEN}"},
-    )
-    assert written.status_code == 200, written.text
+    describe_burgerloket(client, "Nog een loket.")
     after = client.get(DOC, headers={**TURTLE, "accept-language": "nl-BE"})
     assert "Nog een loket." not in before.text and "Nog een loket." in after.text
 

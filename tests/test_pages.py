@@ -26,6 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 from starlette.requests import Request
 
+from gzg_graph.formats import RdfFormat
 from gzg_graph.publishing import describe
 from gzg_graph.uris import UriPolicy
 
@@ -33,12 +34,6 @@ BURGERLOKET = "/doc/project/burgerloket"
 MECHELEN = "http://data.lblod.info/id/bestuurseenheden/be278471a2a318edba32e7ac4294c0eafbe4c8077a34dcbb9c2e43211d4a78a6"
 MEASURE = "http://lblod.data.info/id/subsidy-measure-offers/8379a4ea-fd83-47cc-89fa-1a72ee4fbaff"
 HTML = {"accept": "text/html"}
-SYNTAX = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-}
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +171,7 @@ def test_every_alternate_answers_in_its_format(client):
                 document = response.json()
                 document["@context"] = client.get("/ns/context.jsonld").json()["@context"]
                 body = json.dumps(document)
-            assert len(Graph().parse(data=body, format=SYNTAX[media_type])) > 10
+            assert len(Graph().parse(data=body, format=RdfFormat(media_type).rdflib)) > 10
 
 
 def test_pages_run_no_script_and_escape_the_data(client, built):
