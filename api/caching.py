@@ -25,6 +25,8 @@ from .answer_cache import AnswerCache
 #: Paths whose answers are not the store's: static files have validators of their own.
 NOT_THE_STORE = ("/static/",)
 CACHE_CONTROL = "public, no-cache"
+#: Set in the request's state once the store was refreshed for it (read by ``deps.get_store``).
+REFRESHED = "store_refreshed"
 
 
 class ConditionalRequests:
@@ -41,6 +43,7 @@ class ConditionalRequests:
         refresh = getattr(store, "refresh", None)
         if refresh is not None:
             refresh()  # validators of the generation the route will answer from
+            scope.setdefault("state", {})[REFRESHED] = True  # get_store need not look again: tag and body agree
         generation = getattr(store, "generation", None)
         if generation is None:
             await self.app(scope, receive, send)

@@ -13,12 +13,15 @@ from gzg_graph.store import Store
 from gzg_graph.uris import UriPolicy
 from gzg_graph.validation import load_shapes
 
+from .caching import REFRESHED
+
 
 async def get_store(request: Request) -> Store:
-    """The store, refreshed first when another process (``gzg build``) wrote a newer snapshot."""
+    """The store, refreshed first when another process (``gzg build``) wrote a newer snapshot; a read that the
+    conditional-request layer already refreshed keeps that generation, the one its entity tag names."""
     store = request.app.state.store
     refresh = getattr(store, "refresh", None)
-    if refresh is not None:
+    if refresh is not None and not getattr(request.state, REFRESHED, False):
         refresh()
     return store
 
