@@ -32,6 +32,10 @@ class Answer:
     headers: list[tuple[bytes, bytes]]
     body: bytes
 
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers)
+
 
 class AnswerCache:
     def __init__(self, max_bytes: int):
@@ -57,7 +61,7 @@ class AnswerCache:
             return answer
 
     def put(self, generation: str, tag: str, answer: Answer) -> None:
-        size = len(answer.body) + sum(len(k) + len(v) for k, v in answer.headers)
+        size = answer.size
         if size > min(MAX_ENTRY_BYTES, self.max_bytes):
             return
         with self._lock:
@@ -68,7 +72,7 @@ class AnswerCache:
             self._size += size
             while self._size > self.max_bytes:
                 _, dropped = self._answers.popitem(last=False)
-                self._size -= len(dropped.body) + sum(len(k) + len(v) for k, v in dropped.headers)
+                self._size -= dropped.size
 
     def _forget_older(self, generation: str) -> None:
         if generation != self._generation:
