@@ -102,3 +102,8 @@ def copy_own_data(target: Path) -> Path:
 def own_data_copy(tmp_path) -> Path:
     """A writable copy of our own files in data/, to break one of them per test."""
     return copy_own_data(tmp_path)
+
+
+# A real Virtuoso (tests/virtuoso.py): ``virtuoso``, one server per session (per xdist worker), and
+# ``virtuoso_clean``, the same emptied of all but its system graphs. Skipped without virtuoso-t, failed on CI.
+from virtuoso import virtuoso, virtuoso_clean  # noqa: E402, F401
