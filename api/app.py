@@ -16,6 +16,7 @@ from gzg_graph.config import Settings
 from gzg_graph.errors import GzgError, Overloaded, SourceError
 from gzg_graph.namespaces import PREFIXES
 from gzg_graph.store import EmbeddedStore, Store
+from gzg_graph.store.factory import open_store
 from gzg_graph.store.pool import IsolatedStore, PoolLimits
 from gzg_graph.uris import UriPolicy
 from gzg_graph.validation import ValidationFailed
@@ -37,8 +38,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     ``settings.store_dir``. ``gzg serve`` and uvicorn call it as a factory (``gzg_api.app:create_app``)."""
     settings = settings or Settings.from_env()
     uris = UriPolicy(settings.base_uri)
-    if store is None:
-        store = EmbeddedStore(settings.store_dir, prefixes={**PREFIXES, "gzg": str(uris.ns)})
+    if store is None:  # the embedded store in settings.store_dir, or the remote store of GZG_SPARQL_ENDPOINT
+        store = open_store(settings, prefixes={**PREFIXES, "gzg": str(uris.ns)}, create=True)
     if isinstance(store, EmbeddedStore) and store.directory is not None:
         store = IsolatedStore(store, PoolLimits.from_settings(settings))  # every query in a worker process
     served = store

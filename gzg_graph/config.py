@@ -19,6 +19,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .errors import GzgError
+from .queries.examples import LBLOD_ENDPOINT
 
 #: The clone this package runs from, or None for an installed package (site-packages has no pyproject.toml).
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,12 @@ def _stewards_from_env() -> str:
         return listed + "\n" + path.read_text(encoding="utf-8")
     except OSError as e:
         raise GzgError(f"GZG_STEWARDS_FILE {path}: cannot read: {e.strerror}") from e
+
+
+def _auth_scheme(value: str) -> str:
+    if value.lower() not in ("digest", "basic"):
+        raise GzgError(f"GZG_SPARQL_AUTH must be digest or basic, not {value!r}")
+    return value.lower()
 
 
 def _default_data_dir() -> Path | None:
@@ -88,6 +95,9 @@ class Settings:
     max_query_depth: int = 100
     max_query_operators: int = 2000
     allowed_services: frozenset[str] = frozenset()
+    #: The LBLOD SPARQL endpoint the federated example queries call (GZG_LBLOD_ENDPOINT); they run only where
+    #: it is also in ``allowed_services``. The default is LBLOD's public endpoint.
+    lblod_endpoint: str = LBLOD_ENDPOINT
     validation_slots: int = 2
     #: Memory for answers kept to be sent again while the store is unchanged (api/caching.py); 0 turns it off.
     response_cache_mb: int = 64
@@ -97,6 +107,15 @@ class Settings:
     #: Data stewards and their tokens, ``name:token`` separated by commas or new lines (GZG_STEWARDS, or the
     #: file GZG_STEWARDS_FILE); read by ``gzg_graph.stewarding.stewards``. Never shown (``repr``) or logged.
     stewards: str = field(default="", repr=False)
+    #: A remote SPARQL 1.1 store instead of the embedded one: its query endpoint (GZG_SPARQL_ENDPOINT). Setting it
+    #: is the one switch; the rest is only needed where the store differs from its defaults (README, "Virtuoso").
+    sparql_endpoint: str | None = None
+    sparql_update_endpoint: str | None = None
+    graph_store_endpoint: str | None = None
+    sparql_user: str | None = None
+    sparql_password: str | None = field(default=None, repr=False)  # a secret: never shown
+    sparql_auth: str = "digest"
+    sparql_row_cap: int = 10_000
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -120,12 +139,20 @@ class Settings:
                 max_query_depth=int(os.environ.get("GZG_MAX_QUERY_DEPTH", d.max_query_depth)),
                 max_query_operators=int(os.environ.get("GZG_MAX_QUERY_OPERATORS", d.max_query_operators)),
                 allowed_services=frozenset(os.environ.get("GZG_SERVICE_ALLOW", "").split()),
+                lblod_endpoint=os.environ.get("GZG_LBLOD_ENDPOINT") or d.lblod_endpoint,
                 validation_slots=int(os.environ.get("GZG_VALIDATION_SLOTS", d.validation_slots)),
                 response_cache_mb=int(os.environ.get("GZG_RESPONSE_CACHE_MB", d.response_cache_mb)),
                 cors_origins=tuple(os.environ.get("GZG_CORS_ORIGINS", " ".join(d.cors_origins)).split()),
                 log_level=os.environ.get("GZG_LOG_LEVEL", d.log_level).upper(),
                 write_token=os.environ.get("GZG_WRITE_TOKEN") or None,
                 stewards=_stewards_from_env(),
+                sparql_endpoint=os.environ.get("GZG_SPARQL_ENDPOINT") or None,
+                sparql_update_endpoint=os.environ.get("GZG_SPARQL_UPDATE_ENDPOINT") or None,
+                graph_store_endpoint=os.environ.get("GZG_GRAPH_STORE_ENDPOINT") or None,
+                sparql_user=os.environ.get("GZG_SPARQL_USER") or None,
+                sparql_password=os.environ.get("GZG_SPARQL_PASSWORD") or None,
+                sparql_auth=_auth_scheme(os.environ.get("GZG_SPARQL_AUTH", d.sparql_auth)),
+                sparql_row_cap=int(os.environ.get("GZG_SPARQL_ROW_CAP", d.sparql_row_cap)),
             )
         except ValueError as e:
             raise GzgError(f"a GZG_* setting is not a number: {e}") from e

@@ -22,7 +22,19 @@ from ..uris import UriPolicy
 from ..validation import ValidationFailed, ValidationReport, load_shapes, validate_change
 from ..validation import validate as run_validate
 from ..writes import add_validated
-from .common import Lang, LangOption, StoreOption, app, err, fail, graph_name, open_store, out, settings_with
+from .common import (
+    Lang,
+    LangOption,
+    StoreOption,
+    app,
+    err,
+    fail,
+    graph_name,
+    open_store,
+    out,
+    settings_with,
+    store_name,
+)
 
 
 class ReportFormat(str, Enum):
@@ -117,7 +129,7 @@ def load(
         data = _read(files, input_format, uris, _limit(settings, max_bytes))
         target = open_store(settings)
         if len(target) == 0:
-            fail(f"the store at {settings.store_dir} is empty: run `gzg build` first")
+            fail(f"the store at {store_name(settings)} is empty: run `gzg build` first")
         report = add_validated(target, target_graph, data, load_shapes(settings.shapes, uris))
     except ValidationFailed as e:
         err.print(e.report.text(lang.value), highlight=False, markup=False, soft_wrap=True)

@@ -19,7 +19,8 @@ from .. import __version__
 from ..config import Settings
 from ..errors import GzgError
 from ..namespaces import PREFIXES
-from ..store import EmbeddedStore
+from ..store import Store
+from ..store.factory import open_store as open_configured_store
 
 app = typer.Typer(
     help="Build, query, export and serve the Gemeente zonder Gemeentehuis knowledge graph.",
@@ -85,14 +86,18 @@ def settings_with(store: Path | None = None, data: Path | None = None) -> Settin
     return settings
 
 
-def open_store(settings: Settings, *, create: bool = False) -> EmbeddedStore:
-    """The embedded store in ``settings.store_dir``, with the project's prefixes for readable output.
+def open_store(settings: Settings, *, create: bool = False) -> Store:
+    """The configured store (embedded in ``settings.store_dir``, or the remote SPARQL store of
+    ``GZG_SPARQL_ENDPOINT``), with the project's prefixes for readable output.
 
-    Only ``gzg build`` creates a store (``create``); every other command refuses a directory without one,
-    rather than creating an empty store and reporting on nothing."""
-    return EmbeddedStore(
-        settings.store_dir, prefixes={**PREFIXES, "gzg": f"{settings.base_uri}/ns/gzg#"}, create=create
-    )
+    Only ``gzg build`` creates a store (``create``); every other command refuses a store without a dataset,
+    rather than creating an empty one and reporting on nothing."""
+    return open_configured_store(settings, prefixes={**PREFIXES, "gzg": f"{settings.base_uri}/ns/gzg#"}, create=create)
+
+
+def store_name(settings: Settings) -> str:
+    """Where the store is, for messages: its directory or its SPARQL endpoint."""
+    return settings.sparql_endpoint or str(settings.store_dir)
 
 
 def graph_name(name: str) -> str:

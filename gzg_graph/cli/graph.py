@@ -15,7 +15,7 @@ from rich.table import Table
 from ..errors import GzgError
 from ..formats import RdfFormat
 from ..validation import ValidationFailed
-from .common import Lang, LangOption, StoreOption, app, err, fail, open_store, out, settings_with
+from .common import Lang, LangOption, StoreOption, app, err, fail, open_store, out, settings_with, store_name
 
 
 @app.command()
@@ -52,7 +52,7 @@ def build(
         fail(f"build refused, store unchanged: {e.report.summary(lang.value)}")
     except GzgError as e:
         fail(f"build failed, store unchanged: {e}")
-    table = Table("graph", "triples", title=f"Built {result.triples} triples into {settings.store_dir}")
+    table = Table("graph", "triples", title=f"Built {result.triples} triples into {store_name(settings)}")
     for name, count in sorted(result.graphs.items()):
         table.add_row(name, str(count))
     out.print(table)
@@ -127,7 +127,7 @@ def graphs(store: StoreOption = None) -> None:
     except GzgError as e:
         fail(str(e), 2)
     if not infos:
-        fail(f"the store at {settings.store_dir} is empty: run `gzg build` first")
+        fail(f"the store at {store_name(settings)} is empty: run `gzg build` first")
     table = Table("graph", "triples")
     for info in infos:
         table.add_row(info.name, str(info.triples))

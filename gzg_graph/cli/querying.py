@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from .. import queries
+from ..config import Settings
 from ..errors import GzgError, QueryError
 from ..formats import RdfFormat, ResultFormat
 from ..namespaces import PREFIXES
@@ -24,7 +25,7 @@ from ..store import detect_query_kind
 from ..store.embedded import check_store_directory
 from ..store.guard import QueryLimits, check_query, without_remote_text
 from ..store.pool import PoolLimits, QueryPool
-from .common import StoreOption, app, err, fail, out, settings_with
+from .common import StoreOption, app, err, fail, open_store, out, settings_with
 
 _TABLE = "table"
 
@@ -53,23 +54,32 @@ def query(
         if kind == "update":
             fail("not a query (SELECT, ASK, CONSTRUCT or DESCRIBE); `gzg load` adds data", 2)
         result_format = _result_format(kind, fmt)
-        check_store_directory(settings.store_dir)
-        prefixes = {**PREFIXES, "gzg": f"{settings.base_uri}/ns/gzg#"}
-        pool = QueryPool(
-            settings.store_dir, dataclasses.replace(PoolLimits.from_settings(settings), workers=1, waiting=0), prefixes
-        )
         try:
-            body = pool.query(text, result_format).body
+            body = _run(settings, text, result_format)
         except QueryError as e:
             raise without_remote_text(e) if calls_service else e from None
-        finally:
-            pool.close()
     except GzgError as e:
         fail(str(e), 2)
     if fmt == _TABLE and kind != "graph":
         _print_table(body)
     else:
         sys.stdout.buffer.write(body)
+
+
+def _run(settings: Settings, text: str, result_format: RdfFormat | ResultFormat) -> bytes:
+    """The query's result: on the remote store, which bounds its own queries; on the embedded one in a worker
+    process, with the same time and memory limits as the API."""
+    if settings.sparql_endpoint is not None:
+        return open_store(settings).query(text, result_format).body
+    check_store_directory(settings.store_dir)
+    prefixes = {**PREFIXES, "gzg": f"{settings.base_uri}/ns/gzg#"}
+    pool = QueryPool(
+        settings.store_dir, dataclasses.replace(PoolLimits.from_settings(settings), workers=1, waiting=0), prefixes
+    )
+    try:
+        return pool.query(text, result_format).body
+    finally:
+        pool.close()
 
 
 def _result_format(kind: str, fmt: str) -> RdfFormat | ResultFormat:

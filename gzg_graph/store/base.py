@@ -162,6 +162,10 @@ class Store(ABC):
     def graphs(self) -> list[GraphInfo]:
         """The named graphs with their sizes."""
 
+    def __len__(self) -> int:
+        """The number of quads in the named graphs."""
+        return sum(info.triples for info in self.graphs())
+
     def has_graph(self, name: str) -> bool:
         """Whether a named graph of that name exists (also when empty); stores override it without counting."""
         return any(info.name == name for info in self.graphs())

@@ -91,3 +91,20 @@ def merged_store(store: ox.Store, dataset: Dataset) -> ox.Store:
     for name in dataset.named or []:
         result.extend(list(store.quads_for_pattern(None, None, None, ox.NamedNode(name))))
     return result
+
+
+def without_dataset_clauses(sparql: str) -> str:
+    """``sparql`` with its ``FROM`` and ``FROM NAMED`` clauses blanked out (replaced by spaces, so every other
+    offset stays put): for a store that is given the resolved dataset by the protocol's parameters and would
+    otherwise combine the two (Virtuoso lets a query's ``FROM`` win over ``default-graph-uri``)."""
+    items = list(tokens(sparql))
+    text = list(sparql)
+    for index, token in enumerate(items):
+        if not (token.kind == "word" and token.text.upper() == "FROM"):
+            continue
+        is_named = index + 1 < len(items) and items[index + 1].text.upper() == "NAMED"
+        position = index + 2 if is_named else index + 1
+        if position < len(items):
+            end = items[position].offset + len(items[position].text)
+            text[token.offset : end] = " " * (end - token.offset)
+    return "".join(text)

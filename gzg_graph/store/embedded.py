@@ -61,6 +61,22 @@ class EmbeddedStore(Store):
             snapshots.open_directory(self.directory, create)
             self.refresh()
 
+    @classmethod
+    def holding(
+        cls, quads: list[ox.Quad], graphs: Collection[str], *, prefixes: Mapping[str, str] | None = None
+    ) -> EmbeddedStore:
+        """An ephemeral store holding ``quads`` in ``graphs`` (named even when empty): a remote store's copy."""
+        store = cls(prefixes=prefixes)
+        for name in graphs:
+            store._store.add_graph(ox.NamedNode(name))
+        store._store.extend(quads)
+        remerge(store._store)
+        return store
+
+    def lines(self, graph: str) -> set[bytes]:
+        """One named graph as a set of N-Triples lines (blank node labels are the store's own)."""
+        return set(_bytes(self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))).splitlines())
+
     # ---------------------------------------------------------------- reading
 
     def query(

@@ -1,0 +1,282 @@
+"""The Store contract, on every backend: the embedded store and the remote store over a real Virtuoso.
+
+Each test runs on both (``store`` is parametrised) and asserts what a user of the interface relies on: the
+same answers to the same queries, byte for byte where the query fixes the order (SPARQL's dataset rules, the
+set-merge default graph, row caps handled), and all-or-nothing writes that a failed check, bad input or a
+killed load leave without a trace. Virtuoso runs with its default cap of 10,000 rows (scripts/virtuoso.ini).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gzg_graph.errors import QueryError, ResultTooLarge, SourceError, StoreError
+from gzg_graph.store import EmbeddedStore, RdfFormat, ResultFormat, Store
+from gzg_graph.store.base import Change
+from gzg_graph.store.remote import RemoteStore
+from gzg_graph.store.sparql_http import SparqlEndpoints
+
+EX = "http://example.org/"
+G1, G2, G3 = f"{EX}graph/1", f"{EX}graph/2", f"{EX}graph/3"
+SHARED = f'<{EX}a> <{EX}p> "shared" .\n'.encode()  # in G1 and G2: once in the merge
+ONLY1 = f"<{EX}a> <{EX}p> <{EX}b> .\n".encode()
+ONLY2 = f'<{EX}b> <{EX}q> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'.encode()
+CAP = 10_000
+
+
+def remote_store(virtuoso, lock_directory: Path, **options) -> RemoteStore:
+    endpoints = SparqlEndpoints(
+        query=virtuoso.public_url,
+        update=virtuoso.update_url,
+        graph_store=virtuoso.graph_store_url,
+        user=virtuoso.user,
+        password=virtuoso.password,
+        row_cap=CAP,
+    )
+    return RemoteStore(endpoints, lock_directory=lock_directory, **options)
+
+
+@pytest.fixture(params=["embedded", "virtuoso"])
+def store(request, tmp_path: Path) -> Iterator[Store]:
+    """An empty store of each kind: the embedded one on disk, the remote one on an emptied Virtuoso."""
+    if request.param == "embedded":
+        yield EmbeddedStore(tmp_path / "store")
+        return
+    virtuoso = request.getfixturevalue("virtuoso_clean")
+    remote = remote_store(virtuoso, tmp_path / "lock")
+    yield remote
+    remote.close()
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    store.replace_graphs({G1: SHARED + ONLY1, G2: SHARED + ONLY2}, drop_others=True)
+    return store
+
+
+def rows(store: Store, sparql: str, **options) -> list[dict[str, str]]:
+    return store.select(sparql, **options)
+
+
+def contents(store: Store) -> bytes:
+    """The dataset as sorted N-Quads: what "unchanged" is compared by."""
+    return b"".join(sorted(store.export(RdfFormat.NQUADS).splitlines(keepends=True)))
+
+
+# ------------------------------------------------------------------------------------------ query semantics
+
+
+def test_the_default_graph_is_the_set_merge_of_the_named_graphs(loaded: Store):
+    assert rows(loaded, f'SELECT ?g WHERE {{ <{EX}a> <{EX}p> "shared" }}') == [{}]  # once, not once per graph
+    assert rows(loaded, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": "3"}]
+    graphs = rows(loaded, f'SELECT ?g WHERE {{ GRAPH ?g {{ <{EX}a> <{EX}p> "shared" }} }} ORDER BY ?g')
+    assert graphs == [{"g": G1}, {"g": G2}]
+
+
+def test_named_graphs_are_only_the_datasets_own(loaded: Store):
+    """A backend's own graphs (Virtuoso's system graphs, the remote store's bookkeeping) are never seen."""
+    found = rows(loaded, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+    assert found == [{"g": G1}, {"g": G2}]
+    assert [g.name for g in loaded.graphs()] == [G1, G2]
+    assert {g.name: g.triples for g in loaded.graphs()} == {G1: 2, G2: 2}
+
+
+def test_from_clauses_define_the_dataset(loaded: Store):
+    assert rows(loaded, f"SELECT (COUNT(*) AS ?n) FROM <{G1}> WHERE {{ ?s ?p ?o }}") == [{"n": "2"}]
+    only_named = rows(loaded, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{G1}> WHERE {{ ?s ?p ?o }}")
+    assert only_named == [{"n": "0"}]  # with only FROM NAMED the default graph is empty
+    no_named = rows(loaded, f"SELECT ?g FROM <{G1}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert no_named == []  # with only FROM there are no named graphs
+
+
+def test_several_default_graphs_are_merged_as_a_set(loaded: Store):
+    query = f'SELECT (COUNT(*) AS ?n) FROM <{G1}> FROM <{G2}> WHERE {{ ?s ?p ?o }}'
+    assert rows(loaded, query) == [{"n": "3"}]
+    protocol = rows(loaded, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graphs=[G1, G2], named_graphs=[])
+    assert protocol == [{"n": "3"}]
+
+
+def test_the_protocols_dataset_wins_over_the_querys_from(loaded: Store):
+    """SPARQL 1.1 Protocol 2.1.4 (Virtuoso on its own lets the query's FROM win)."""
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{G1}> WHERE {{ ?s ?p ?o }}"
+    assert rows(loaded, query, default_graphs=[G2], named_graphs=[]) == [{"n": "2"}]
+    assert rows(loaded, f"SELECT ?o WHERE {{ <{EX}b> ?p ?o }}", default_graphs=[G1], named_graphs=[]) == []
+
+
+def test_ask_construct_and_describe(loaded: Store):
+    assert loaded.ask(f"ASK {{ <{EX}b> <{EX}q> 2 }}") is True
+    assert loaded.ask(f"ASK {{ <{EX}b> <{EX}q> 3 }}") is False
+    constructed = loaded.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", RdfFormat.NTRIPLES).body
+    assert sorted(constructed.splitlines()) == sorted((SHARED + ONLY1 + ONLY2).splitlines())
+
+
+@pytest.mark.parametrize("fmt", list(ResultFormat))
+def test_ordered_answers_are_the_same_bytes_on_every_backend(loaded: Store, fmt: ResultFormat, tmp_path: Path):
+    """The remote store's answers are written by the same serialiser as the embedded store's."""
+    reference = EmbeddedStore()
+    reference.replace_graphs({G1: SHARED + ONLY1, G2: SHARED + ONLY2})
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p STR(?o)"
+    assert loaded.query(query, fmt).body == reference.query(query, fmt).body
+    ask = f"ASK {{ <{EX}a> ?p ?o }}"
+    if fmt in (ResultFormat.JSON, ResultFormat.XML):
+        assert loaded.query(ask, fmt).body == reference.query(ask, fmt).body
+
+
+def test_bindings_are_values_not_text(loaded: Store):
+    from rdflib import Literal, URIRef
+
+    assert rows(loaded, "SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef(f"{EX}b")}) == [{"s": f"{EX}b", "o": "2"}]
+    injection = Literal('x" } ?s ?p ?o . { "')
+    assert rows(loaded, "SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"o": injection}) == []
+
+
+def test_a_malformed_query_is_a_query_error_and_an_update_is_not_a_query(loaded: Store):
+    with pytest.raises(QueryError):
+        loaded.query("SELECT ?s WHERE { ?s ?p }")
+    with pytest.raises(QueryError, match="not a query"):
+        loaded.query(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}x> <{EX}p> 1 }} }}")
+
+
+# ------------------------------------------------------------------------------------------ the row cap
+
+
+@pytest.fixture
+def large(store: Store) -> Store:
+    """A graph of 2.5 times Virtuoso's default row cap."""
+    lines = "".join(f'<{EX}s{i}> <{EX}p> "v{i}" .\n' for i in range(25_000)).encode()
+    store.replace_graphs({G3: lines}, drop_others=True)
+    return store
+
+
+def test_results_past_the_row_cap_are_complete(large: Store):
+    everything = rows(large, "SELECT ?s ?o WHERE { ?s ?p ?o }")
+    assert len(everything) == 25_000
+    assert len({row["s"] for row in everything}) == 25_000
+    assert len(large.export(RdfFormat.NTRIPLES).splitlines()) == 25_000
+    assert {g.name: g.triples for g in large.graphs()} == {G3: 25_000}
+
+
+def test_results_past_the_row_cap_are_never_cut_silently(large: Store):
+    """Where a backend cannot page (an ordered result, a graph result), it refuses; it never answers short."""
+    for query, fmt in [
+        ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", ResultFormat.JSON),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", RdfFormat.NTRIPLES),
+    ]:
+        try:
+            body = large.query(query, fmt).body
+        except ResultTooLarge as e:
+            assert "cap" in str(e)
+            continue
+        count = len(json.loads(body)["results"]["bindings"]) if fmt is ResultFormat.JSON else len(body.splitlines())
+        assert count == 25_000
+
+
+# ------------------------------------------------------------------------------------------ writes
+
+
+def test_a_rebuild_replaces_everything_in_one_step(loaded: Store):
+    before = loaded.generation  # type: ignore[attr-defined]
+    loaded.replace_graphs({G3: ONLY1}, drop_others=True)
+    assert [g.name for g in loaded.graphs()] == [G3]
+    assert rows(loaded, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": "1"}]
+    assert loaded.generation != before  # type: ignore[attr-defined]
+
+
+def test_replacing_one_graph_keeps_the_merge_right(loaded: Store):
+    loaded.replace_graphs({G1: ONLY1})  # the shared triple leaves G1 but stays in G2
+    assert loaded.ask(f'ASK {{ <{EX}a> <{EX}p> "shared" }}')
+    loaded.replace_graphs({G2: ONLY2})  # now it is nowhere
+    assert not loaded.ask(f'ASK {{ <{EX}a> <{EX}p> "shared" }}')
+    assert rows(loaded, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": "2"}]
+
+
+def test_add_and_update_report_their_change_to_the_merge(loaded: Store):
+    loaded.add(G3, SHARED)  # already in the merge: the triple is now in three graphs
+    assert rows(loaded, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": "3"}]
+    change = loaded.update(f'DELETE DATA {{ GRAPH <{G1}> {{ <{EX}a> <{EX}p> "shared" }} }}')
+    assert not change  # still in G2 and G3: the merge did not change
+    change = loaded.update(f'INSERT DATA {{ GRAPH <{G1}> {{ <{EX}c> <{EX}p> "new" }} }}')
+    assert len(change.added) == 1 and len(change.removed) == 0
+    assert loaded.ask(f'ASK {{ GRAPH <{G1}> {{ <{EX}c> <{EX}p> "new" }} }}')
+
+
+def test_an_update_with_a_where_clause(loaded: Store):
+    change = loaded.update(f"INSERT {{ GRAPH <{G3}> {{ ?s a <{EX}Thing> }} }} WHERE {{ ?s <{EX}p> ?o }}")
+    assert len(change.added) == 1
+    assert rows(loaded, f"SELECT ?s WHERE {{ GRAPH <{G3}> {{ ?s a <{EX}Thing> }} }}") == [{"s": f"{EX}a"}]
+    change = loaded.update(f"DELETE WHERE {{ GRAPH <{G3}> {{ ?s ?p ?o }} }}")
+    assert len(change.removed) == 1
+
+
+def test_an_update_refused_by_its_check_writes_nothing(loaded: Store):
+    before, generation = contents(loaded), loaded.generation  # type: ignore[attr-defined]
+
+    def refuse(change: Change) -> None:
+        assert len(change.added) == 1
+        raise StoreError("refused by the check")
+
+    with pytest.raises(StoreError, match="refused by the check"):
+        loaded.update(f'INSERT DATA {{ GRAPH <{G1}> {{ <{EX}c> <{EX}p> "new" }} }}', check=refuse)
+    assert contents(loaded) == before
+    assert loaded.generation == generation  # type: ignore[attr-defined]
+
+
+def test_writing_to_the_default_graph_is_refused(loaded: Store):
+    before = contents(loaded)
+    with pytest.raises(QueryError, match="default graph"):
+        loaded.update(f'INSERT DATA {{ <{EX}c> <{EX}p> "new" }}')
+    assert contents(loaded) == before
+
+
+def test_malformed_data_is_refused_before_anything_is_written(loaded: Store):
+    before = contents(loaded)
+    with pytest.raises(SourceError) as error:
+        loaded.replace_graphs({G1: ONLY1 + b"<http://example.org/broken> <p> .\n"})
+    assert error.value.line == 2
+    with pytest.raises(SourceError):
+        loaded.add(G3, b"not n-triples\n")
+    assert contents(loaded) == before
+
+
+def test_blank_nodes_keep_their_identity_across_graphs_and_batches(store: Store):
+    data = f"<{EX}a> <{EX}p> _:x .\n_:x <{EX}q> \"1\" .\n".encode()
+    plain = "".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(50)).encode()
+    store.replace_graphs({G1: plain + data}, drop_others=True)
+    found = rows(store, f"SELECT ?v WHERE {{ <{EX}a> <{EX}p> ?x . ?x <{EX}q> ?v }}")
+    assert found == [{"v": "1"}]
+
+
+def test_a_killed_load_leaves_the_previous_dataset(loaded: Store):
+    """A load that dies while it writes (here: its progress report fails half-way) changes nothing; the next
+    write cleans up what it left."""
+    before = contents(loaded)
+    if isinstance(loaded, RemoteStore):
+        loaded._loader.batch_triples = 10
+
+        def die(done: int, total: int) -> None:
+            if done >= 20:
+                raise KeyboardInterrupt
+
+        loaded.progress = die
+    lines = "".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(100)).encode()
+    if isinstance(loaded, RemoteStore):
+        with pytest.raises(KeyboardInterrupt):
+            loaded.replace_graphs({G1: lines})
+        assert contents(loaded) == before
+        loaded.progress = None
+    loaded.add(G3, ONLY1)
+    assert rows(loaded, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{G3}> {{ ?s ?p ?o }} }}") == [{"n": "1"}]
+    if isinstance(loaded, RemoteStore):  # the dead load's staging graphs are gone
+        assert loaded._state.staged == ()
+
+
+def test_a_store_without_a_dataset_is_refused_for_reading(tmp_path: Path, request):
+    with pytest.raises(StoreError):
+        EmbeddedStore(tmp_path / "nothing", create=False)
+    virtuoso = request.getfixturevalue("virtuoso_clean")
+    with pytest.raises(StoreError, match="gzg build"):
+        remote_store(virtuoso, tmp_path / "lock", create=False)
