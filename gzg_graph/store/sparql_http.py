@@ -43,6 +43,9 @@ class SparqlEndpoints:
     password: str | None = field(default=None, repr=False)  # a secret: never shown
     auth: str = "digest"  # or "basic"
     timeout_seconds: float = 60.0
+    #: A write's switch moves every triple of a rebuild in one request: it may take minutes on a large dataset,
+    #: and a client that gave up early would report a failure for a write that the store then commits.
+    write_timeout_seconds: float = 3600.0
     row_cap: int = 10_000
 
     @property
@@ -99,6 +102,7 @@ class SparqlClient:
     def update(self, sparql: str) -> None:
         """POST an update request; the store runs it as one transaction (SPARQL 1.1 Update, 3.1: atomically)."""
         wrapper = self._wrapper(self.endpoints.update_url)
+        wrapper.setTimeout(int(self.endpoints.write_timeout_seconds))
         wrapper.setQuery(sparql)
         wrapper.addCustomHttpHeader("Accept", "*/*")
         self._send(wrapper).read()
@@ -147,7 +151,7 @@ class SparqlClient:
         target = f"{url}{separator}{urllib.parse.urlencode({'graph': graph})}"
         request = urllib.request.Request(target, data=content, headers=headers, method=method)
         try:
-            with self._http.open(request, timeout=self.endpoints.timeout_seconds) as response:
+            with self._http.open(request, timeout=self.endpoints.write_timeout_seconds) as response:
                 return bytes(response.read())
         except urllib.error.HTTPError as e:
             if e.code == 401:
@@ -156,7 +160,7 @@ class SparqlClient:
             raise StoreError(f"the Graph Store at {url} answered {e.code}: {detail}") from e
         except TimeoutError as e:
             raise StoreError(
-                f"the Graph Store at {url} did not answer within {self.endpoints.timeout_seconds} s"
+                f"the Graph Store at {url} did not answer within {self.endpoints.write_timeout_seconds} s"
             ) from e
         except urllib.error.URLError as e:
             raise StoreError(f"cannot reach the Graph Store at {url}: {e.reason}") from e
