@@ -44,6 +44,7 @@ ALLOWED = {
         "gzg_graph.publishing",
         "gzg_graph.writes",
     },
+    "gzg_graph.lblod_sync": {"gzg_graph.sources", "gzg_graph.mapping", "gzg_graph.validation", "gzg_graph.store"},
     "gzg_graph.cli": {"*"},
 }
 #: Third-party packages of the web: the library does not import them (the CLI starts uvicorn by name).

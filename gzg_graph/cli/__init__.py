@@ -3,8 +3,8 @@
 Every failure prints one line starting with ``error:`` on stderr and exits non-zero: 1 for a refusal
 (violations, a failed build), 2 for unusable input (a bad option, file, query or store directory).
 The commands live in ``graph`` (build, serve, export, graphs), ``querying`` (query, queries) and
-``checking`` (validate, load), ``stewards`` (the stewards' projects: export, list, clear); what they share in
-``common``.
+``checking`` (validate, load), ``stewards`` (the stewards' projects: export, list, clear), ``lblod`` (import a
+newer LBLOD export, reconcile our organisations); what they share in ``common``.
 """
 
 import sys
@@ -12,10 +12,10 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from . import checking, graph, querying, stewards
+from . import checking, graph, lblod, querying, stewards
 from .common import app, err
 
-__all__ = ["app", "checking", "graph", "main", "querying", "stewards"]
+__all__ = ["app", "checking", "graph", "lblod", "main", "querying", "stewards"]
 
 
 def main() -> None:

@@ -9,7 +9,8 @@ Data stewards write what they know: a partner id (``vvsg``), a KBO number (``020
 A municipality's name is shared by its Gemeente and its OCMW (and by a province, a police zone ...), and the
 2019 and 2025 mergers leave several Gemeenten with one name over time. A name or NIS code therefore resolves
 to the *Gemeente* (the OCMW only with the prefix "OCMW") that was active on the project's date; without a
-date, to the only one of that name, else to the one active today.
+date, to the only one of that name, else to the one active today. A name a unit bore before (``name-history.csv``:
+Bilzen, now Bilzen-Hoeselt under the same URI) resolves to that unit when no unit bears it today.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,7 +29,7 @@ from ..errors import AmbiguousOrganisation, UnknownOrganisation
 from ..namespaces import CLASSIFICATIE
 from ..sources import PARTNERS, Partner, is_kbo, normalise, parse_kbo, read_partners
 from ..sources.lblod import LOCAL_GOVERNMENTS as LOCAL_GOVERNMENTS_FILE
-from ..sources.lblod import LocalGovernment, read_local_governments
+from ..sources.lblod import NAME_HISTORY, LocalGovernment, Name, read_local_governments, read_name_history
 from ..uris import UriPolicy, last_segment, slugify
 
 LOCAL_GOVERNMENTS = Path("lblod") / LOCAL_GOVERNMENTS_FILE
@@ -61,6 +62,17 @@ class Organisation:
         return URIRef(self.lblod_uri) if self.lblod_uri else uris.id("organisatie", self.key)
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """How a reference resolved: the organisation, the key that matched (``partner id``, ``uri``, ``kbo``, ``nis``,
+    ``name`` or ``former name``) and every local government that key matched before the rules chose one
+    (Gemeente over OCMW, the one active on the date, the current one)."""
+
+    organisation: Organisation
+    key: str
+    candidates: tuple[LocalGovernment, ...] = ()
+
+
 def name_key(name: str) -> str:
     """Names compare without case, accents, hyphens or extra spaces: 'Sint-Niklaas' == 'sint niklaas'."""
     return normalise(name.replace("-", " "))
@@ -69,7 +81,12 @@ def name_key(name: str) -> str:
 class OrganisationIndex:
     """Resolves participation references to local governments (LBLOD) and partners (partners.csv)."""
 
-    def __init__(self, local_governments: Sequence[LocalGovernment], partners: Sequence[Partner] = ()):
+    def __init__(
+        self,
+        local_governments: Sequence[LocalGovernment],
+        partners: Sequence[Partner] = (),
+        names: Mapping[str, Sequence[Name]] | None = None,
+    ):
         self._partners = {p.id: p for p in partners}
         self._by_uri = {unit.uri: unit for unit in local_governments}
         self._by_kbo: dict[str, LocalGovernment] = {}
@@ -83,38 +100,56 @@ class OrganisationIndex:
             if unit.nis_2025:
                 self._by_nis[unit.nis_2025, True].append(unit)
             self._by_name[name_key(unit.name)].append(unit)
+        #: names units bore before (name-history.csv): Bilzen is Bilzen-Hoeselt's URI before 2025
+        self._by_former_name: dict[str, list[LocalGovernment]] = defaultdict(list)
+        for uri, history in (names or {}).items():
+            for former in {name_key(n.name) for n in history} - {name_key(self._by_uri[uri].name)}:
+                self._by_former_name[former].append(self._by_uri[uri])
 
     @classmethod
-    def from_files(cls, local_governments: Path, partners: Path | None = None) -> OrganisationIndex:
-        return cls(read_local_governments(local_governments), list(read_partners(partners)) if partners else [])
+    def from_files(
+        cls, local_governments: Path, partners: Path | None = None, name_history: Path | None = None
+    ) -> OrganisationIndex:
+        units = read_local_governments(local_governments)
+        names = read_name_history(name_history, {u.uri for u in units}) if name_history else None
+        return cls(units, list(read_partners(partners)) if partners else [], names)
 
     @classmethod
     def from_data_dir(cls, data_dir: Path) -> OrganisationIndex:
-        """The index the build uses: ``data/lblod/local-governments.csv`` plus ``data/partners.csv``."""
-        return cls.from_files(data_dir / LOCAL_GOVERNMENTS, data_dir / PARTNERS)
+        """The index the build uses: ``data/lblod/local-governments.csv`` (with ``name-history.csv`` when there)
+        plus ``data/partners.csv``."""
+        history = data_dir / LOCAL_GOVERNMENTS.parent / NAME_HISTORY
+        return cls.from_files(data_dir / LOCAL_GOVERNMENTS, data_dir / PARTNERS, history if history.is_file() else None)
 
     def resolve(self, reference: str, on: date | None = None) -> Organisation:
         """The one organisation ``reference`` means on day ``on`` (None: the only one, else today's)."""
+        return self.resolution(reference, on).organisation
+
+    def resolution(self, reference: str, on: date | None = None) -> Resolution:
+        """Like :meth:`resolve`, also saying which key matched and which units it matched (for reconciliation)."""
         text = reference.strip()
         if text in self._partners:
             partner = self._partners[text]
-            return Organisation(partner.id, partner.id, partner.name, local_government=False)  # ids are slugs
+            return Resolution(Organisation(partner.id, partner.id, partner.name, local_government=False), "partner id")
         if text in self._by_uri:  # the LBLOD URI itself (what `gzg stewards export` writes)
-            return organisation_of(self._by_uri[text])
+            return Resolution(organisation_of(self._by_uri[text]), "uri", (self._by_uri[text],))
         if is_kbo(text):
             unit = self._by_kbo.get(parse_kbo(text))
             if unit is None:
                 raise UnknownOrganisation(f"no local government has KBO number {text!r}")
-            return organisation_of(unit)
+            return Resolution(organisation_of(unit), "kbo", (unit,))
         if _NIS.match(text):
-            return organisation_of(self._choose(text, self._nis_candidates(text, on), GEMEENTE, on))
+            candidates = self._nis_candidates(text, on)
+            return Resolution(organisation_of(self._choose(text, candidates, GEMEENTE, on)), "nis", tuple(candidates))
         key = name_key(text)
         match = _PREFIXES.match(key)
         wanted = OCMW if match and match["ocmw"] else GEMEENTE
         key = key[match.end() :] if match else key
-        if key not in self._by_name:
+        kind, found = ("name", self._by_name[key]) if key in self._by_name else ("former name", None)
+        found = found or self._by_former_name.get(key)
+        if not found:
             raise UnknownOrganisation(self._unknown_message(text, key))
-        return organisation_of(self._choose(text, self._by_name[key], wanted, on))
+        return Resolution(organisation_of(self._choose(text, found, wanted, on)), kind, tuple(found))
 
     def _nis_candidates(self, code: str, on: date | None) -> list[LocalGovernment]:
         """NIS codes were renumbered on 1 January 2025: a date picks the code list in force that day."""
