@@ -134,6 +134,34 @@ def test_bindings_are_values_not_text(loaded: Store):
     assert rows(loaded, "SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"o": injection}) == []
 
 
+DURATIONS = [
+    ("P1Y", "duration"),
+    ("-P1Y", "duration"),
+    ("P1DT12H", "duration"),
+    ("PT1.5S", "duration"),
+    ("PT0S", "duration"),
+    ("P1Y2M3DT4H5M6S", "duration"),
+    ("P1Y6M", "yearMonthDuration"),
+    ("-P2D", "dayTimeDuration"),
+]
+
+
+def test_durations_read_back_in_their_canonical_form(store: Store):
+    """Virtuoso answers a year-month or day-time duration as a number of months or seconds (remote_literals)."""
+    data = "".join(
+        f'<{EX}d{i}> <{EX}p> "{value}"^^<http://www.w3.org/2001/XMLSchema#{kind}> .\n'
+        for i, (value, kind) in enumerate(DURATIONS)
+    ).encode()
+    store.replace_graphs({G1: data}, drop_others=True)
+    assert sorted(store.export(RdfFormat.NTRIPLES).splitlines()) == sorted(data.splitlines())
+    reference = EmbeddedStore()
+    reference.replace_graphs({G1: data})
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    assert store.query(query, ResultFormat.JSON).body == reference.query(query, ResultFormat.JSON).body
+    constructed = store.query("CONSTRUCT WHERE { ?s ?p ?o }", RdfFormat.NTRIPLES).body
+    assert sorted(constructed.splitlines()) == sorted(data.splitlines())
+
+
 def test_a_malformed_query_is_a_query_error_and_an_update_is_not_a_query(loaded: Store):
     with pytest.raises(QueryError):
         loaded.query("SELECT ?s WHERE { ?s ?p }")
@@ -275,3 +303,4 @@ def test_a_store_without_a_dataset_is_refused_for_reading(tmp_path: Path, reques
     virtuoso = request.getfixturevalue("virtuoso_clean")
     with pytest.raises(StoreError, match="gzg build"):
         remote_store(virtuoso, tmp_path / "lock", create=False)
+

@@ -9,7 +9,9 @@ Known quirks of the stores this was tested with are recognised here where they s
 * Virtuoso caps a result at ``ResultSetMaxRows`` rows (10,000 by default) and says so only in the header
   ``X-SPARQL-MaxRows`` of a SELECT answer (a CONSTRUCT or a Graph Store read is cut without a word);
 * Virtuoso's "anytime queries" answer with what they found so far when a time limit runs out, marked by the
-  header ``X-SQL-State``: such an answer is refused as a timeout, never passed on as if complete.
+  header ``X-SQL-State``: such an answer is refused as a timeout, never passed on as if complete;
+* Virtuoso answers a duration as a number of months or seconds: written as a duration again
+  (:mod:`.remote_literals`) before anything reads the answer.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
 
 from ..errors import QueryError, QueryTimeout, StoreError
+from .remote_literals import repair_durations
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ class SparqlClient:
                 f"the SPARQL store stopped the query at its time limit ({headers.get('X-SQL-Message', '').strip()})"
             )
         capped = headers.get("X-SPARQL-MaxRows")
-        return Answer(response.read(), headers.get("Content-Type", ""), int(capped) if capped else None)
+        body = repair_durations(response.read())
+        return Answer(body, headers.get("Content-Type", ""), int(capped) if capped else None)
 
     def update(self, sparql: str) -> None:
         """POST an update request; the store runs it as one transaction (SPARQL 1.1 Update, 3.1: atomically)."""
