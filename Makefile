@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 NPM ?= npm
+# pytest-xdist workers for `make test` (CI has 2 cores); each builds the test store once.
+TEST_WORKERS ?= 2
 # The npm packages of package-lock.json: YASGUI for the query page at /sparql (`make install`, without the
 # devDependencies) and Comunica for tests/test_clients.py (`make install-test`). `npm ci` empties node_modules
 # first, so the stamps live inside it; no install scripts are run (none of these packages needs one).
@@ -50,7 +52,7 @@ serve: install
 	$(BIN)/gzg serve
 
 test: install-test check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Lint, format and type checks (configured in pyproject.toml); part of `make test`, so CI runs them.
 check: install-test

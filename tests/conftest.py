@@ -21,6 +21,28 @@ def settings_for(store_dir: Path, **changes) -> Settings:
     return dataclasses.replace(Settings.from_env(), store_dir=store_dir, **{**defaults, **changes})
 
 
+def _group(item: pytest.Item) -> str:
+    mark = item.get_closest_marker("xdist_group")
+    assert mark is not None
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Parallel runs (``make test``: pytest-xdist with ``--dist loadgroup``) hand out whole modules, so a
+    module's fixtures (a live server, a browser, an installed wheel) are set up on one worker only. A test
+    marked ``xdist_group(...)`` keeps its own group: "timing" holds the tests whose bounds must not depend on
+    another of them saturating the cores at the same time. Slow modules are handed out first, so that no
+    long module starts last and leaves the other worker idle."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0].rsplit("/", 1)[-1]))
+    if hasattr(config, "workerinput"):  # an xdist worker: order the work queue; a serial run keeps file order
+        group = {item: _group(item) for item in items}
+        slow = {group[item] for item in items if item.get_closest_marker("slow")}
+        items.sort(key=lambda item: group[item] not in slow)  # stable: a module's own order is kept
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """(settings, store, build result) for the real graph."""
