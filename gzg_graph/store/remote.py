@@ -120,8 +120,13 @@ class RemoteStore(Store):
             text = f"BASE {layout.iri(base_iri)}\n{text}"
         if dataset.whole_store:
             defaults = [layout.MERGE] if union_default_graph else [layout.EMPTY]
-            named = list(self._state.graphs) or [layout.EMPTY]
-            return self._answer(kind, text, result_format, defaults, named)
+            for _ in range(3):
+                graphs = self._state.graphs
+                result = self._answer(kind, text, result_format, defaults, list(graphs) or [layout.EMPTY])
+                self.refresh()  # a write that added or removed graphs since our list: ask again with the new list
+                if self._state.graphs == graphs:
+                    return result
+            raise StoreError("the store's graphs kept changing while the query ran; ask again")
         named = dataset.named or [layout.EMPTY]
         with self._merged(dataset.default or [layout.EMPTY]) as defaults:
             return self._answer(kind, text, result_format, defaults, named)
@@ -230,7 +235,7 @@ class RemoteStore(Store):
             staged = self._stage(parsed)
             before = set(self._state.graphs)
             after = set(parsed) if drop_others else before | set(parsed)
-            operations = [f"DROP SILENT GRAPH {layout.iri(g)}" for g in sorted(before - after)]
+            operations = [layout.empty(g) for g in sorted(before - after)]
             if len(parsed) == 1 and not drop_others:
                 ((name, staging),) = staged.items()
                 operations += layout.replace_one(name, staging, before)

@@ -115,7 +115,7 @@ def commit_update(
         old = before.get(name, set())
         new = after.lines(name) if after.has_graph(name) else set()
         if old and not new and name in complete:
-            drops.append(f"DROP SILENT GRAPH {layout.iri(name)}")
+            drops.append(layout.empty(name))
             continue
         removals += _delete_data(name, old - new, known)
         additions += _template(name, new - old, known)
