@@ -142,7 +142,9 @@ def query_page(request: Request, settings: Settings) -> Response:
     texts = TEXTS[lang]
     other = LANGUAGES[1 - LANGUAGES.index(lang)]
     ready = yasgui_dir() is not None
-    chosen = examples(settings.base_uri)
+    # Federated examples only where their endpoints are allowed: elsewhere they could only be refused.
+    menu = examples(settings.base_uri, settings.lblod_endpoint)
+    chosen = [e for e in menu if set(e.services) <= settings.allowed_services]
     config = {
         "endpoint": "/sparql",
         "base": settings.base_uri,

@@ -38,6 +38,7 @@ _DESCRIPTIONS = {
     413: "The request body (or query) is larger than GZG_MAX_REQUEST_BYTES.",
     415: "The Content-Type is not one this route reads.",
     422: "The write would make the data violate the shapes; nothing was written. The body holds the report.",
+    502: "An allow-listed SERVICE endpoint the query calls could not be reached or gave no usable answer.",
     503: "Every worker is busy: try again after Retry-After seconds.",
 }
 

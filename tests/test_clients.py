@@ -55,7 +55,7 @@ pytestmark = pytest.mark.slow
 COMUNICA = REPO / "node_modules" / ".bin" / "comunica-sparql"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-EXAMPLES = examples(BASE)
+EXAMPLES = [e for e in examples(BASE) if not e.services]  # federated ones: tests/test_federation.py
 CLIENTS = ("SPARQLWrapper", "SPARQLStore", "Comunica")
 
 #: A term as compared: ("iri", value), ("bnode",) or ("literal", lexical form, datatype, language).

@@ -17,10 +17,12 @@ import yaml
 from conftest import BASE, REPO
 from rdflib import BNode, Graph, Literal, URIRef
 
+from gzg_graph.config import Settings
 from gzg_graph.formats import RdfFormat
 from gzg_graph.queries import DEFAULT_BASE
 from gzg_graph.queries.examples import (
     LANGUAGES,
+    LBLOD_ENDPOINT,
     Example,
     ExamplesInvalid,
     UnknownExample,
@@ -29,15 +31,26 @@ from gzg_graph.queries.examples import (
     read_examples,
 )
 from gzg_graph.store.base import detect_query_kind
+from gzg_graph.store.federation import find_services
 
 DATA = REPO / "data"
 MENU = examples()
 IDS = [e.id for e in MENU]
+#: The examples on this graph alone; the federated ones call LBLOD's endpoint (tests/test_federation.py).
+LOCAL_IDS = [e.id for e in MENU if not e.services]
 OTHER_BASE = "https://gzg.example.org"
 
 
 def _kind(e: Example) -> str:
     return detect_query_kind(e.sparql)
+
+
+def _inlined(sparql: str) -> str:
+    """The query with each SERVICE block's pattern in place of the block: it parses and runs without a call."""
+    calls, _ = find_services(sparql)
+    for call in reversed(calls):
+        sparql = sparql[: call.start] + "{" + call.pattern + "}" + sparql[call.end :]
+    return sparql
 
 
 def _graph(store, sparql: str) -> Graph:
@@ -76,6 +89,16 @@ def test_every_query_file_is_listed_and_every_listed_query_has_its_file():
     assert all(e.sparql == folder.joinpath(f"{e.id}.rq").read_text(encoding="utf-8") for e in MENU)
 
 
+def test_the_federated_examples_call_the_configured_lblod_endpoint_only():
+    federated = [e for e in MENU if e.services]
+    assert {e.id for e in federated} == {"lblod-penhouders", "lblod-merged-participants"}
+    assert all(e.services == (LBLOD_ENDPOINT,) for e in federated)
+    moved = examples(OTHER_BASE, "http://127.0.0.1:9/sparql")
+    assert [e.services for e in moved if e.services] == [("http://127.0.0.1:9/sparql",)] * len(federated)
+    assert all(LBLOD_ENDPOINT not in e.sparql and DEFAULT_BASE not in e.sparql for e in moved)
+    assert Settings().lblod_endpoint == LBLOD_ENDPOINT
+
+
 def test_the_query_kinds_are_mixed():
     assert Counter(_kind(e) for e in MENU).keys() == {"select", "ask", "graph"}
     assert any(re.search(r"^CONSTRUCT\b", e.sparql, re.M) for e in MENU)
@@ -88,7 +111,7 @@ def test_each_file_is_pastable_into_any_endpoint(example_id):
     URIs only with the default base, written as <http://127.0.0.1:8000/...> so that rebase() finds all of them."""
     sparql = example(example_id).sparql
     assert sparql.startswith("# ")
-    ox.Store().query(sparql)  # raises SyntaxError for an undeclared prefix or a syntax error
+    ox.Store().query(_inlined(sparql))  # raises SyntaxError for an undeclared prefix or a syntax error
     assert sparql.count(DEFAULT_BASE) == sparql.count(f"<{DEFAULT_BASE}/")
     if _kind(example(example_id)) == "select":
         assert re.search(r"\bORDER\s+BY\b", sparql), "a SELECT must be ordered, to compare engines row for row"
@@ -165,7 +188,7 @@ def test_a_broken_folder_is_refused_naming_the_problem(tmp_path, entries, files,
 # ------------------------------------------------------------------ every example on the real graph
 
 
-@pytest.mark.parametrize("example_id", IDS)
+@pytest.mark.parametrize("example_id", LOCAL_IDS)
 def test_each_example_runs_fast_on_the_real_graph_with_an_answer(store, example_id):
     e = example(example_id, BASE)
     kind = _kind(e)
@@ -189,7 +212,7 @@ def test_each_example_runs_fast_on_the_real_graph_with_an_answer(store, example_
 
 def test_a_select_gives_the_same_rows_twice(store):
     for e in MENU:
-        if _kind(e) == "select":
+        if _kind(e) == "select" and not e.services:
             assert store.select(e.sparql) == store.select(e.sparql), e.id
 
 

@@ -99,9 +99,9 @@ def test_the_page_speaks_dutch_unless_english_is_preferred(client, accept_langua
     assert f'<html lang="{lang}">' in response.text
     heading = "SPARQL-query&#x27;s" if lang == "nl" else "SPARQL queries"
     assert f"<h1>{heading}</h1>" in response.text
-    for example in examples(BASE):  # the menu, in that language
-        assert f'<option value="{example.id}">' in response.text
-        assert escape(example.title[lang]) in response.text
+    for example in examples(BASE):  # the menu, in that language; no federated example (no SERVICE allowed)
+        assert (f'<option value="{example.id}">' in response.text) is not example.services
+        assert (escape(example.title[lang]) in response.text) is not example.services
 
 
 def test_the_policy_allows_this_origin_only(client):
@@ -248,7 +248,7 @@ def test_the_english_page_and_prefix_completion(browser, visit, server):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "SPARQL queries"
     menu = page.locator("#examples option")
-    assert menu.all_inner_texts()[1:] == [e.title["en"] for e in examples(BASE)]
+    assert menu.all_inner_texts()[1:] == [e.title["en"] for e in examples(BASE) if not e.services]
 
     # an ASK example answers in YASR's boolean view
     ask = next(e for e in examples(BASE) if detect_query_kind(e.sparql) == "ask")

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live_server import free_port
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "scripts" / "virtuoso.ini"
 BINARY = "virtuoso-t"
@@ -68,6 +67,8 @@ class VirtuosoServer:
     @classmethod
     def start(cls, timeout: float = 60, attempts: int = 3) -> VirtuosoServer:
         """Start a server with an empty database; retried on a port another process took in between."""
+        from live_server import free_port  # here, not at the top: live_server imports conftest, which imports us
+
         if shutil.which(BINARY) is None:
             raise VirtuosoUnavailable(f"{BINARY} not found: {INSTALL_HINT}")
         for attempt in range(attempts):

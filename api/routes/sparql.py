@@ -21,6 +21,7 @@ from gzg_graph.publishing import describe
 from gzg_graph.publishing.service import service_description
 from gzg_graph.store import RdfFormat, ResultFormat, Store, detect_query_kind
 from gzg_graph.store.base import StreamedResult
+from gzg_graph.store.federation import ServiceFailed, ServiceRefused, resolve_services
 from gzg_graph.store.guard import QueryLimits, check_query, without_remote_text
 
 from ..bodies import graph_iris, read_limited, require_utf8_charset, utf8_text
@@ -56,7 +57,7 @@ DIRECT_UPDATE = "application/sparql-update"
             "The results; without a query, the service description (RDF) or the query page (HTML)",
             SPARQL_RESULTS + SPARQL_GRAPHS + ["text/html"],
         ),
-        **errors(400, 406, 413, 503),
+        **errors(400, 406, 413, 502, 503),
     },
 )
 def sparql_get(
@@ -86,7 +87,7 @@ def sparql_get(
     summary="Run a SPARQL query or, with the write token, a SPARQL update (form-encoded or direct body)",
     responses={
         **success("The results", SPARQL_RESULTS + SPARQL_GRAPHS),
-        **errors(400, 401, 403, 406, 413, 415, 422, 503),
+        **errors(400, 401, 403, 406, 413, 415, 422, 502, 503),
     },
     openapi_extra={
         "requestBody": {
@@ -180,6 +181,13 @@ def _run(
             400, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE expected); updates are not accepted here"
         )
     fmt, media_type = _result_format(kind, request.headers.get("accept"), format_name)
+    if calls_service:  # the SERVICE calls are ours, in the forms every endpoint answers (federation.py)
+        try:
+            query = resolve_services(query, settings.query_timeout_seconds, settings.max_result_bytes)
+        except ServiceRefused:
+            raise  # the endpoint refused the pattern or cut its answer: the query must change (400)
+        except ServiceFailed as e:
+            raise HTTPException(502, str(e)) from None
     try:
         result = store.query_stream(
             query, fmt, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=f"{settings.base_uri}/sparql"

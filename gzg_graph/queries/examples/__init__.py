@@ -5,6 +5,11 @@ The menu is data: ``examples.yaml`` lists the examples in menu order (``id``, ``
 SPARQL endpoint, our own URIs written with the default base (:data:`gzg_graph.queries.DEFAULT_BASE`).
 :func:`examples` reads both once (with :mod:`importlib.resources`, so an installed wheel reads the same files),
 checks that they belong together and hands them out, rebased on ``base`` when one is given.
+
+Federated examples call LBLOD's SPARQL endpoint with ``SERVICE``; their files name LBLOD's public endpoint
+(:data:`LBLOD_ENDPOINT`), and ``lblod_endpoint=`` puts the configured one (GZG_LBLOD_ENDPOINT) in its place.
+They run only where that endpoint is allow-listed (GZG_SERVICE_ALLOW), so :attr:`Example.services` says which
+endpoints an example calls.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ LANGUAGES = ("nl", "en")
 #: The menu file, beside the ``.rq`` files.
 INDEX = "examples.yaml"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: LBLOD's public SPARQL endpoint, as the federated examples' files write it.
+LBLOD_ENDPOINT = "https://centrale-vindplaats.lblod.info/sparql"
+_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?<([^<>\s]*)>", re.I)
 _KEYS = {"id", "title", "description"}
 
 
@@ -51,22 +59,32 @@ class Example:
     description: Mapping[str, str] = field(hash=False)
     sparql: str  # the text of the .rq file
 
-    def rebased(self, base: str) -> Example:
-        """This example with the default base in its IRIs replaced by ``base`` (:func:`gzg_graph.queries.rebase`)."""
-        return dataclasses.replace(self, sparql=rebase(self.sparql, base))
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The SERVICE endpoints the query calls (none for a query on this graph alone)."""
+        return tuple(dict.fromkeys(_SERVICE.findall(self.sparql)))
+
+    def rebased(self, base: str | None, lblod_endpoint: str | None = None) -> Example:
+        """This example with the default base in its IRIs replaced by ``base`` (:func:`gzg_graph.queries.rebase`)
+        and LBLOD's public endpoint by ``lblod_endpoint``, each when given."""
+        sparql = rebase(self.sparql, base) if base else self.sparql
+        if lblod_endpoint and lblod_endpoint != LBLOD_ENDPOINT:
+            sparql = sparql.replace(f"<{LBLOD_ENDPOINT}>", f"<{lblod_endpoint}>")
+        return self if sparql == self.sparql else dataclasses.replace(self, sparql=sparql)
 
 
-def examples(base: str | None = None) -> list[Example]:
-    """All examples in menu order, rebased on ``base`` when given. The files are read and checked once."""
-    menu = _menu()
-    return [e.rebased(base) for e in menu] if base else list(menu)
+def examples(base: str | None = None, lblod_endpoint: str | None = None) -> list[Example]:
+    """All examples in menu order, rebased on ``base`` and ``lblod_endpoint`` when given. The files are read
+    and checked once."""
+    return [e.rebased(base, lblod_endpoint) for e in _menu()]
 
 
-def example(id: str, base: str | None = None) -> Example:
-    """The example with this id, rebased on ``base`` when given; :class:`UnknownExample` for an unknown id."""
+def example(id: str, base: str | None = None, lblod_endpoint: str | None = None) -> Example:
+    """The example with this id, rebased on ``base`` and ``lblod_endpoint`` when given; :class:`UnknownExample`
+    for an unknown id."""
     for found in _menu():
         if found.id == id:
-            return found.rebased(base) if base else found
+            return found.rebased(base, lblod_endpoint)
     known = ", ".join(e.id for e in _menu())
     raise UnknownExample(f"no example query {id!r} (known: {known})")
 
