@@ -65,6 +65,7 @@ bench: install-test
 	$(BIN)/python benchmarks/store_modes.py
 	$(BIN)/python benchmarks/validation.py
 	$(BIN)/python benchmarks/api_documents.py
+	$(BIN)/python benchmarks/stores.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis benchmarks/out node_modules
