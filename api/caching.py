@@ -16,9 +16,12 @@ import hashlib
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gzg_graph.store.remote import RemoteStore
 
 from .answer_cache import AnswerCache
 
@@ -40,9 +43,7 @@ class ConditionalRequests:
             await self.app(scope, receive, send)
             return
         store = scope["app"].state.store
-        refresh = getattr(store, "refresh", None)
-        if refresh is not None:
-            refresh()  # validators of the generation the route will answer from
+        if await refresh(store):  # validators of the generation the route will answer from
             scope.setdefault("state", {})[REFRESHED] = True  # get_store need not look again: tag and body agree
         generation = getattr(store, "generation", None)
         if generation is None:
@@ -76,6 +77,21 @@ class ConditionalRequests:
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+async def refresh(store: object) -> bool:
+    """Bring ``store`` to the newest generation any process wrote; False for a store without generations.
+
+    The embedded store reads one small file, done here in the event loop; the remote store asks its SPARQL store
+    (one small query over HTTP), which would stop every other request while it waits: that runs in a thread."""
+    renew = getattr(store, "refresh", None)
+    if renew is None:
+        return False
+    if isinstance(store, RemoteStore):
+        await run_in_threadpool(renew)
+    else:
+        renew()
+    return True
 
 
 def entity_tag(generation: str, scope: Scope, headers: Headers) -> str:

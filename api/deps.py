@@ -1,7 +1,8 @@
 """FastAPI dependencies: the one place routes get the store, the settings and the URI policy from.
 
-They are ``async``, as none of them blocks (a refresh reads one small file): FastAPI runs a sync dependency in
-the thread pool, a trip that cost about a millisecond per dependency per request (measured with py-spy)."""
+They are ``async``, as none of them blocks (a refresh of the embedded store reads one small file; the remote
+store's is sent to a thread by :func:`.caching.refresh`): FastAPI runs a sync dependency in the thread pool, a
+trip that cost about a millisecond per dependency per request (measured with py-spy)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,15 @@ from gzg_graph.store import Store
 from gzg_graph.uris import UriPolicy
 from gzg_graph.validation import load_shapes
 
-from .caching import REFRESHED
+from .caching import REFRESHED, refresh
 
 
 async def get_store(request: Request) -> Store:
     """The store, refreshed first when another process (``gzg build``) wrote a newer snapshot; a read that the
     conditional-request layer already refreshed keeps that generation, the one its entity tag names."""
     store = request.app.state.store
-    refresh = getattr(store, "refresh", None)
-    if refresh is not None and not getattr(request.state, REFRESHED, False):
-        refresh()
+    if not getattr(request.state, REFRESHED, False):
+        await refresh(store)
     return store
 
 
