@@ -80,8 +80,9 @@ class Server:
             self.process.kill()
 
 
-def start_server(store_dir: Path, work: Path, **settings: str) -> Server:
-    """``gzg serve`` on a copy of ``store_dir``, with ``GZG_*`` settings; returns once it answers."""
+def start_server(store_dir: Path, work: Path, options: tuple[str, ...] = (), **settings: str) -> Server:
+    """``gzg serve`` on a copy of ``store_dir``, with ``GZG_*`` settings and more ``gzg serve`` options (such as
+    ``("--workers", "2")``); returns once it answers."""
     copy = work / "store"
     shutil.copytree(store_dir, copy)
     port = free_port()
@@ -89,7 +90,7 @@ def start_server(store_dir: Path, work: Path, **settings: str) -> Server:
     env = {**os.environ, "GZG_BASE_URI": BASE, "GZG_STORE_DIR": str(copy), "GZG_LOG_LEVEL": "INFO", **settings}
     with open(log, "wb") as handle:
         process = subprocess.Popen(
-            [GZG, "serve", "--port", str(port)], env=env, stdout=handle, stderr=subprocess.STDOUT
+            [GZG, "serve", "--port", str(port), *options], env=env, stdout=handle, stderr=subprocess.STDOUT
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     deadline = time.monotonic() + 60

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -66,6 +65,9 @@ def serve(
     store: StoreOption = None,
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes sharing the port (uvicorn's workers); see the README.")
+    ] = 1,
 ) -> None:
     """Serve the store: SPARQL at /sparql, resources by URI, OpenAPI docs at /docs."""
     import uvicorn
@@ -78,22 +80,35 @@ def serve(
     # The web layer is started by import string, so the library never imports it; it reads its settings
     # from the environment, where the options given here are put.
     os.environ["GZG_STORE_DIR"] = str(settings.store_dir)
-    # A server logs each request (GZG_LOG_LEVEL, default INFO) as plain lines: rich's console rendering cost
-    # about 1.5 ms per request, and a server's log is read by programs as often as by people.
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=[logging.StreamHandler(sys.stderr)],
-        force=True,
-    )
+    # --workers N: N processes, each with its own application and no state of its own that can go stale: every
+    # request reads the store's current generation (a file of the embedded store, the state graph of a remote
+    # one) and writes take the store's lock shared by the processes, so what one worker wrote, all answer from.
     uvicorn.run(
         "gzg_api.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        log_config=_log_config(settings.log_level),
         log_level="info",
         access_log=False,
+        workers=workers,
+        # a worker answers its supervisor's pings from the moment it starts; on a busy machine starting Python
+        # and importing the application took longer than uvicorn's 5 s, and it killed the worker as hung
+        timeout_worker_healthcheck=60,
     )  # gzg_api.requests logs each request with its duration
+
+
+def _log_config(level: str) -> dict[str, Any]:
+    """The server's logging, set up in each worker process (uvicorn applies it in every one): plain lines, as
+    rich's console rendering cost about 1.5 ms per request and a server's log is read by programs as often as
+    by people, each naming its process (which worker answered). ``gzg_api.requests`` logs every request."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+        "root": {"level": level, "handlers": ["stderr"]},
+    }
 
 
 @app.command()
