@@ -52,17 +52,21 @@ def remote_settings(virtuoso) -> dict[str, str]:
     }
 
 
-def load_build(virtuoso, built, lock: Path) -> RemoteStore:
-    """The session's build, graph by graph, into an emptied Virtuoso: one rebuild, as ``gzg build`` writes it."""
-    virtuoso.clear()
-    endpoints = SparqlEndpoints(
+def remote_endpoints(virtuoso) -> SparqlEndpoints:
+    """The same, for a RemoteStore made here (queries anonymous: no digest round trip)."""
+    return SparqlEndpoints(
         query=virtuoso.public_url,
         update=virtuoso.update_url,
         graph_store=virtuoso.graph_store_url,
         user=virtuoso.user,
         password=virtuoso.password,
     )
-    remote = RemoteStore(endpoints, lock_directory=lock)
+
+
+def load_build(virtuoso, built, lock: Path) -> RemoteStore:
+    """The session's build, graph by graph, into an emptied Virtuoso: one rebuild, as ``gzg build`` writes it."""
+    virtuoso.clear()
+    remote = RemoteStore(remote_endpoints(virtuoso), lock_directory=lock)
     embedded: Store = built[1]
     graphs = {info.name: embedded.export(RdfFormat.NTRIPLES, info.name) for info in embedded.graphs()}
     remote.replace_graphs(graphs, drop_others=True)

@@ -37,9 +37,11 @@ def manifest():
     return w3c.required(MANIFEST)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    yield from w3c.empty_server(tmp_path_factory.mktemp("w3c-gsp"))
+@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+def server(request, tmp_path_factory):
+    """A server over an empty store of each kind: the embedded store, and the remote store on Virtuoso."""
+    virtuoso = request.getfixturevalue("virtuoso") if request.param == "virtuoso" else None
+    yield from w3c.empty_server(tmp_path_factory.mktemp("w3c-gsp"), virtuoso)
 
 
 @pytest.mark.parametrize(

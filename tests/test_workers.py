@@ -19,11 +19,10 @@ import httpx
 import pytest
 from conftest import BASE
 from live_server import Server, start_server
-from test_remote_api import remote_settings
+from test_remote_api import remote_endpoints, remote_settings
 
 from gzg_graph.store import EmbeddedStore, Store
 from gzg_graph.store.remote import RemoteStore
-from gzg_graph.store.sparql_http import SparqlEndpoints
 
 pytestmark = pytest.mark.slow
 
@@ -49,14 +48,7 @@ def server(request, tmp_path: Path):
     else:
         virtuoso = request.getfixturevalue("virtuoso_clean")
         settings = remote_settings(virtuoso)
-        endpoints = SparqlEndpoints(
-            query=virtuoso.public_url,
-            update=virtuoso.update_url,
-            graph_store=virtuoso.graph_store_url,
-            user=virtuoso.user,
-            password=virtuoso.password,
-        )
-        store = RemoteStore(endpoints, lock_directory=store_dir)
+        store = RemoteStore(remote_endpoints(virtuoso), lock_directory=store_dir)
     store.replace_graphs({GRAPH: probes("v0")}, drop_others=True)
     store.close()
     running = start_server(store_dir, tmp_path / "work", ("--workers", "2"), GZG_WRITE_TOKEN=TOKEN, **settings)

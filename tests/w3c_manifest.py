@@ -19,8 +19,11 @@ from conftest import SHARED
 from live_server import Server, start_server
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.collection import Collection
+from test_remote_api import remote_endpoints, remote_settings
+from virtuoso import VirtuosoServer
 
-from gzg_graph.store import EmbeddedStore
+from gzg_graph.store import EmbeddedStore, Store
+from gzg_graph.store.remote import RemoteStore
 
 W3C = SHARED / "w3c-sparql11-tests"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -137,21 +140,28 @@ def required(path: Path) -> Graph:
     return loaded
 
 
-def empty_server(work: Path) -> Iterator[Server]:
+def empty_server(work: Path, virtuoso: VirtuosoServer | None = None) -> Iterator[Server]:
     """:func:`start_empty_server` for a module's fixture: stopped when the module is done."""
-    running = start_empty_server(work)
+    running = start_empty_server(work, virtuoso)
     yield running
     running.stop()
 
 
-def start_empty_server(work: Path, **settings: str) -> Server:
-    """``gzg serve`` over a store that holds nothing yet, with writes allowed by :data:`TOKEN`.
+def start_empty_server(work: Path, virtuoso: VirtuosoServer | None = None, **settings: str) -> Server:
+    """``gzg serve`` over a store that holds nothing yet, with writes allowed by :data:`TOKEN`: the embedded
+    store, or the remote store on ``virtuoso`` (emptied first).
 
     The server validates writes against no shapes: the test data (``foaf:Document`` without a title, say)
     are not GZG data and rightly violate the GZG shapes; these runs test the protocols, and
     ``test_writes.py`` tests that writes are validated."""
     seed = work / "seed"
-    EmbeddedStore(seed).update("CREATE GRAPH <urn:gzg:test:empty>")  # a first generation to serve
+    store: Store = EmbeddedStore(seed)
+    if virtuoso is not None:
+        virtuoso.clear()
+        store = RemoteStore(remote_endpoints(virtuoso), lock_directory=seed)
+        settings = {**remote_settings(virtuoso), **settings}
+    store.replace_graphs({"urn:gzg:test:empty": b""})  # a first generation to serve
+    store.close()
     no_shapes = work / "no-shapes"
     no_shapes.mkdir()
     (no_shapes / "none.ttl").write_text("# no shapes: the W3C protocol tests run on data that is not GZG data\n")
