@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from gzg_graph import __version__
 from gzg_graph.config import Settings
-from gzg_graph.errors import GzgError, Overloaded, SourceError
+from gzg_graph.errors import GzgError, Overloaded, SourceError, StoreUnavailable
 from gzg_graph.namespaces import PREFIXES
 from gzg_graph.store import EmbeddedStore, Store
 from gzg_graph.store.factory import open_store
@@ -23,7 +23,7 @@ from gzg_graph.validation import ValidationFailed
 
 from . import docs, pages, query_page
 from .answer_cache import AnswerCache
-from .caching import ConditionalRequests
+from .caching import ConditionalRequests, unavailable
 from .limits import Slots
 from .options import AllowOptions
 from .request_log import RequestLog
@@ -94,6 +94,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         """A parameter of the wrong kind is a bad request (400), like every other; 422 means "violates the shapes"."""
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         return JSONResponse({"detail": f"bad parameter: {problems}"}, status_code=400)
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
+        return unavailable(exc)  # the remote store is down or failing: 503, not the client's 400
 
     @app.exception_handler(Overloaded)
     async def overloaded(_: Request, exc: Overloaded) -> JSONResponse:

@@ -18,9 +18,10 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gzg_graph.errors import StoreUnavailable
 from gzg_graph.store.remote import RemoteStore
 
 from .answer_cache import AnswerCache
@@ -43,7 +44,12 @@ class ConditionalRequests:
             await self.app(scope, receive, send)
             return
         store = scope["app"].state.store
-        if await refresh(store):  # validators of the generation the route will answer from
+        try:
+            refreshed = await refresh(store)
+        except StoreUnavailable as e:  # raised here, outside the application's exception handlers
+            await unavailable(e)(scope, receive, send)
+            return
+        if refreshed:  # validators of the generation the route will answer from
             scope.setdefault("state", {})[REFRESHED] = True  # get_store need not look again: tag and body agree
         generation = getattr(store, "generation", None)
         if generation is None:
@@ -92,6 +98,11 @@ async def refresh(store: object) -> bool:
     else:
         renew()
     return True
+
+
+def unavailable(error: StoreUnavailable) -> JSONResponse:
+    """503 for a remote store that cannot be reached or fails: the service's trouble, to be tried again later."""
+    return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
 
 
 def entity_tag(generation: str, scope: Scope, headers: Headers) -> str:

@@ -59,3 +59,8 @@ class Overloaded(GzgError):
 
 class StoreError(GzgError):
     """The store cannot be opened, locked or written."""
+
+
+class StoreUnavailable(StoreError):
+    """A remote store cannot be reached, refuses our credentials or fails: the service's fault, not the request's
+    (the API answers 503); the message says which store and what it said."""

@@ -11,6 +11,7 @@ the difference. Writes go through both servers alike, and must leave them alike.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -337,3 +338,20 @@ def test_the_cli_works_on_the_remote_store_by_configuration_only(servers, virtuo
     assert loaded.returncode == 0, loaded.stderr
     ask = f'ASK {{ GRAPH <{BASE}/id/dataset/remote-cli> {{ <{BASE}/id/probe/2> ?p "cli"@nl }} }}'
     assert servers[2].ask(ask)
+
+
+def test_a_store_that_cannot_be_reached_is_503_not_the_clients_400(servers, virtuoso, tmp_path):
+    """The store going away while the API runs: every request says so with 503 and Retry-After."""
+    from conftest import settings_for
+    from fastapi.testclient import TestClient
+    from gzg_api.app import create_app
+    from live_server import free_port
+
+    from gzg_graph.store.sparql_http import SparqlClient
+
+    store = RemoteStore(remote_endpoints(virtuoso), lock_directory=tmp_path)
+    store.client = SparqlClient(dataclasses.replace(store.endpoints, query=f"http://127.0.0.1:{free_port()}/sparql"))
+    with TestClient(create_app(settings_for(tmp_path), store)) as client:
+        for answer in (client.get(DOC), client.post("/sparql", data={"query": "ASK {}"})):
+            assert answer.status_code == 503 and answer.headers["retry-after"]
+            assert "cannot reach the SPARQL store" in answer.json()["detail"]

@@ -26,7 +26,7 @@ from typing import Any
 from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
 
-from ..errors import QueryError, QueryTimeout, StoreError
+from ..errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
 from .remote_literals import repair_durations
 
 
@@ -128,18 +128,20 @@ class SparqlClient:
         except QueryBadFormed as e:
             raise QueryError(f"the SPARQL store refused the request: {_message(e)}") from e
         except Unauthorized as e:
-            raise StoreError(f"the SPARQL store at {wrapper.endpoint} refused our credentials (GZG_SPARQL_USER)") from e
+            raise StoreUnavailable(
+                f"the SPARQL store at {wrapper.endpoint} refused our credentials (GZG_SPARQL_USER)"
+            ) from e
         except SPARQLWrapperException as e:
             message = _message(e)
             if _is_syntax_error(message):  # Virtuoso answers a compile error with 500
                 raise QueryError(f"the SPARQL store refused the request: {message}") from e
-            raise StoreError(f"the SPARQL store at {wrapper.endpoint} failed: {message}") from e
+            raise StoreUnavailable(f"the SPARQL store at {wrapper.endpoint} failed: {message}") from e
         except TimeoutError as e:
             raise QueryTimeout(f"the SPARQL store did not answer within {self.endpoints.timeout_seconds} s") from e
         except urllib.error.URLError as e:
             if isinstance(e.reason, TimeoutError):
                 raise QueryTimeout(f"the SPARQL store did not answer within {self.endpoints.timeout_seconds} s") from e
-            raise StoreError(f"cannot reach the SPARQL store at {wrapper.endpoint}: {e.reason}") from e
+            raise StoreUnavailable(f"cannot reach the SPARQL store at {wrapper.endpoint}: {e.reason}") from e
 
     # ---------------------------------------------------------------- Graph Store Protocol
 
@@ -159,15 +161,16 @@ class SparqlClient:
                 return bytes(response.read())
         except urllib.error.HTTPError as e:
             if e.code == 401:
-                raise StoreError(f"the Graph Store at {url} refused our credentials (GZG_SPARQL_USER)") from e
+                raise StoreUnavailable(f"the Graph Store at {url} refused our credentials (GZG_SPARQL_USER)") from e
             detail = e.read()[:500].decode("utf-8", errors="replace")
-            raise StoreError(f"the Graph Store at {url} answered {e.code}: {detail}") from e
+            failed = StoreUnavailable if e.code >= 500 else StoreError  # a 4xx: what we sent, not the store
+            raise failed(f"the Graph Store at {url} answered {e.code}: {detail}") from e
         except TimeoutError as e:
-            raise StoreError(
+            raise StoreUnavailable(
                 f"the Graph Store at {url} did not answer within {self.endpoints.write_timeout_seconds} s"
             ) from e
         except urllib.error.URLError as e:
-            raise StoreError(f"cannot reach the Graph Store at {url}: {e.reason}") from e
+            raise StoreUnavailable(f"cannot reach the Graph Store at {url}: {e.reason}") from e
 
     def close(self) -> None:
         """Nothing is kept open: every request has its own connection."""
