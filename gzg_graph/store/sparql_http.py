@@ -23,7 +23,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import BASIC, DIGEST, INSERT, POST, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
 
 from ..errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
@@ -88,6 +88,10 @@ class SparqlClient:
         """POST a query (form-encoded) with its dataset given by the protocol's parameters."""
         wrapper = self._wrapper(self.endpoints.query)
         wrapper.setQuery(sparql)
+        # the form field: SPARQLWrapper picks 'query=' or 'update=' by a keyword it looks for in the text, and a
+        # comment fooled it ("# Filters are inserted at ..." sent a collection's SELECT as 'update=': Virtuoso
+        # reads both fields alike, an Oxigraph server refused it). We know which we send.
+        wrapper.queryType = SELECT
         wrapper.addCustomHttpHeader("Accept", accept)
         for graph in default_graphs:
             wrapper.addDefaultGraph(graph)
@@ -108,6 +112,7 @@ class SparqlClient:
         wrapper = self._wrapper(self.endpoints.update_url)
         wrapper.setTimeout(int(self.endpoints.write_timeout_seconds))
         wrapper.setQuery(sparql)
+        wrapper.queryType = INSERT  # 'update=', whatever the text looks like (see query())
         wrapper.addCustomHttpHeader("Accept", "*/*")
         self._send(wrapper).read()
 
