@@ -128,4 +128,6 @@ def own_data_copy(tmp_path) -> Path:
 
 # A real Virtuoso (tests/virtuoso.py): ``virtuoso``, one server per session (per xdist worker), and
 # ``virtuoso_clean``, the same emptied of all but its system graphs. Skipped without virtuoso-t, failed on CI.
+# A real Oxigraph server (tests/oxigraph_server.py): ``oxigraph`` and ``oxigraph_clean``, the same way.
+from oxigraph_server import oxigraph, oxigraph_clean  # noqa: E402, F401
 from virtuoso import virtuoso, virtuoso_clean  # noqa: E402, F401

@@ -40,11 +40,19 @@ def remote_store(virtuoso, lock_directory: Path, **options) -> RemoteStore:
     return RemoteStore(endpoints, lock_directory=lock_directory, **options)
 
 
-@pytest.fixture(params=["embedded", "virtuoso"])
+@pytest.fixture(params=["embedded", "virtuoso", "oxigraph"])
 def store(request, tmp_path: Path) -> Iterator[Store]:
-    """An empty store of each kind: the embedded one on disk, the remote one on an emptied Virtuoso."""
+    """An empty store of each kind: the embedded one on disk, the remote one on an emptied Virtuoso and on an
+    emptied Oxigraph server."""
     if request.param == "embedded":
         yield EmbeddedStore(tmp_path / "store")
+        return
+    if request.param == "oxigraph":
+        server = request.getfixturevalue("oxigraph_clean")
+        endpoints = SparqlEndpoints(query=server.query_url, update=server.update_url, graph_store=server.graph_store_url)
+        oxigraph_store = RemoteStore(endpoints, lock_directory=tmp_path / "lock")
+        yield oxigraph_store
+        oxigraph_store.close()
         return
     virtuoso = request.getfixturevalue("virtuoso_clean")
     remote = remote_store(virtuoso, tmp_path / "lock")
