@@ -248,9 +248,14 @@ def one_query(label: str, key: str, sparql: str, stores: dict[str, Store], raw_e
 
 
 def _repeat(run: Callable[[], bytes], repeat: int, warmup: int, budget: float) -> dict[str, Any]:
+    """p50/p95 after warm-up; a store's refusal (say, an ordered answer past the row cap) is recorded."""
     answer = b""
-    for _ in range(warmup):
-        answer = run()
+    try:
+        for _ in range(warmup):
+            answer = run()
+    except GzgError as error:
+        refused = {"n": 0, "p50_s": None, "p95_s": None, "bytes": 0, "answer": None}
+        return {**refused, "failed": f"{type(error).__name__}: {error}"[:300]}
     samples: list[float] = []
     begun = time.perf_counter()
     while len(samples) < repeat and (len(samples) < 3 or time.perf_counter() - begun < budget):
@@ -265,7 +270,9 @@ def _repeat(run: Callable[[], bytes], repeat: int, warmup: int, budget: float) -
     }
 
 
-def _size(body: bytes, graph: bool) -> int:
+def _size(body: bytes | None, graph: bool) -> int | None:
+    if body is None:
+        return None
     if graph:
         return len([line for line in body.splitlines() if line.strip()])
     document = json.loads(body)
@@ -280,7 +287,8 @@ def print_queries(results: list[dict[str, Any]], cap: int) -> None:
     print(f"  {'query':<44} {'rows':>6} | {'embedded':>15} | {'remote':>15} | {'raw Virtuoso':>15} | rem/emb | rem/raw")
     for e in results:
         cells = [f"{ms(e[m]['p50_s']):>7} / {ms(e[m]['p95_s']):>5}" for m in ("embedded", "remote", "virtuoso_raw")]
-        check = "" if e["same_answer"] else "  ANSWERS DIFFER"
+        failed = [f"{m} refused: {e[m]['failed'][:120]}" for m in ("embedded", "remote") if "failed" in e[m]]
+        check = "  " + "; ".join(failed) if failed else "" if e["same_answer"] else "  ANSWERS DIFFER"
         print(
             f"  {e['label'] + ' (' + e['id'] + ')':<44} {e['rows']:>6} | {' | '.join(cells)} | "
             f"{ratio(e['remote']['p50_s'], e['embedded']['p50_s']):>7} | {ratio(e['remote']['p50_s'], e['virtuoso_raw']['p50_s']):>7}{check}"
