@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ..errors import GzgError
 from ..formats import RdfFormat
+from ..store.remote import RemoteStore
 from ..validation import ValidationFailed
 from .common import Lang, LangOption, StoreOption, app, err, fail, open_store, out, settings_with, store_name
 
@@ -44,6 +45,13 @@ def build(
                 done = BUILD_STEPS.index(step) if step in BUILD_STEPS else 0
                 progress.update(task, description=step, completed=done)
 
+            if isinstance(target, RemoteStore):  # a remote load goes in batches: show how far it is
+                written = progress.add_task("triples sent to the store", total=None)
+
+                def on_batch(done: int, total: int) -> None:
+                    progress.update(written, completed=done, total=total)
+
+                target.progress = on_batch
             result = run_build(settings, target, on_step=on_step)
             progress.update(task, completed=len(BUILD_STEPS))
     except ValidationFailed as e:
