@@ -49,7 +49,9 @@ def store(request, tmp_path: Path) -> Iterator[Store]:
         return
     if request.param == "oxigraph":
         server = request.getfixturevalue("oxigraph_clean")
-        endpoints = SparqlEndpoints(query=server.query_url, update=server.update_url, graph_store=server.graph_store_url)
+        endpoints = SparqlEndpoints(
+            query=server.query_url, update=server.update_url, graph_store=server.graph_store_url
+        )
         oxigraph_store = RemoteStore(endpoints, lock_directory=tmp_path / "lock")
         yield oxigraph_store
         oxigraph_store.close()
