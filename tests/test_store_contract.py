@@ -351,3 +351,18 @@ def test_readers_see_the_old_dataset_or_the_new_never_a_part(store: Store):
         done.set()
         reader.join()
     assert seen <= {("3000", "3000"), ("3500", "3500"), ("2500", "2500")}, seen
+
+
+def test_an_update_with_many_triples_of_data(loaded: Store):
+    """Virtuoso refuses an operation with more than about 1,000 triples of data (SP031): the remote store writes
+    large sets of triples through staging graphs; the change is the same on every backend."""
+    triples = "".join(f'<{EX}n{i}> <{EX}p> "{i}" .\n' for i in range(1_500))
+    change = loaded.update(f"INSERT DATA {{ GRAPH <{G3}> {{\n{triples}}} }}")
+    assert len(change.added) == 1_500
+    assert {g.name: g.triples for g in loaded.graphs()}[G3] == 1_500
+    assert rows(loaded, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": "1503"}]
+    change = loaded.update(f"DELETE DATA {{ GRAPH <{G3}> {{\n{triples}}} }}")
+    assert len(change.removed) == 1_500
+    assert rows(loaded, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": "3"}]
+    if isinstance(loaded, RemoteStore):
+        assert loaded._state.staged == ()  # the staging graphs went with the switch

@@ -263,7 +263,7 @@ class RemoteStore(Store):
             local, complete = self._copy_for(sparql, base_iri)
             before = {name: local.lines(name) for name in self._state.graphs}
             change = local.update(sparql, using=using, base_iri=base_iri, check=check)
-            operations, graphs = commit_update(before, local, change, complete)
+            operations, graphs = commit_update(before, local, change, complete, self._stage_lines)
             if operations or set(graphs) != set(self._state.graphs):
                 self._switch(operations, set(graphs))
             return change
@@ -279,6 +279,14 @@ class RemoteStore(Store):
         quads = self._loader.read_graphs(whole, lambda: True)  # under the writers' lock: nobody else writes
         quads += self._loader.read_matching(scope.triples, names)
         return EmbeddedStore.holding(quads, names, prefixes=self.prefixes), set(whole)
+
+    def _stage_lines(self, lines: set[bytes]) -> str:
+        """N-Triples lines written to a new staging graph (registered first, so a write that dies is cleaned up)."""
+        staging = layout.new_staging_graph()
+        self.client.update(layout.register_staging([staging]))
+        for _ in self._loader.write(staging, list(ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES))):
+            pass
+        return staging
 
     def _stage(self, parsed: Mapping[str, list[ox.Triple]]) -> dict[str, str]:
         """Write each graph's triples to a staging graph of its own, in batches, with progress."""

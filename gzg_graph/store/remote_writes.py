@@ -101,27 +101,50 @@ _READ_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNT_GRAPH = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
+#: More triples than this go to the store through a staging graph, not as data in the update's text: Virtuoso 7.2
+#: refuses an operation with more than about 1,000 triples of data (SP031) and a request with several large ones.
+INLINE_TRIPLES = 200
+
+#: Writes lines to a new staging graph and names it.
+Stage = Callable[[set[bytes]], str]
+
+
 def commit_update(
-    before: dict[str, set[bytes]], after: EmbeddedStore, change: Change, complete: set[str]
+    before: dict[str, set[bytes]], after: EmbeddedStore, change: Change, complete: set[str], stage: Stage
 ) -> tuple[list[str], list[str]]:
     """The operations that take the store from ``before`` (N-Triples lines per graph: of the graphs in
     ``complete`` all of them, of the others the part the update needed) to ``after``'s graphs and the merge
-    by ``change``; and the dataset's graphs afterwards."""
+    by ``change``; and the dataset's graphs afterwards. Large sets of triples are written by ``stage`` first and
+    applied from their staging graph."""
     # a graph read in part is still there; one read whole is there if it holds triples (as on the embedded store)
     graphs = sorted({info.name for info in after.graphs() if info.triples} | (set(before) - complete))
     removals: list[str] = []
     additions: list[str] = []
     drops: list[str] = []
+    inserts: list[str] = []
+    staged: list[str] = []
     known = _blank_nodes(line for lines in before.values() for line in lines)
+
+    def apply(graph: str, added: set[bytes], removed: set[bytes]) -> None:
+        for lines, operation in ((removed, "DELETE"), (added, "INSERT")):
+            if len(lines) > INLINE_TRIPLES and not _blank_nodes(lines):
+                staged.append(stage(lines))
+                target = f"{{ GRAPH {layout.iri(graph)} {{ ?s ?p ?o }} }}"
+                source = f"{{ GRAPH {layout.iri(staged[-1])} {{ ?s ?p ?o }} }}"
+                (removals if operation == "DELETE" else inserts).append(f"{operation} {target} WHERE {source}")
+            elif operation == "DELETE":
+                removals.extend(_delete_data(graph, lines, known))
+            else:
+                additions.extend(_template(graph, lines, known))
+
     for name in sorted(set(before) | set(graphs)):
         old = before.get(name, set())
         new = after.lines(name) if after.has_graph(name) else set()
         if old and name in complete and (not new or _blank_nodes(old - new)):
             drops.append(layout.empty(name))  # emptied, or written again whole: no stored blank node is named
-            additions += _template(name, new, known)
+            apply(name, new, set())
             continue
-        removals += _delete_data(name, old - new, known)
-        additions += _template(name, new - old, known)
+        apply(name, new - old, old - new)
     merge_removed = {
         line for line in change.removed.serialize(format="nt", encoding="utf-8").splitlines() if line.strip()
     }
@@ -130,11 +153,11 @@ def commit_update(
     # (SR002): with blank nodes among the merge's changes, it is rebuilt from the graphs instead.
     remerge = bool(_blank_nodes(merge_removed) or _blank_nodes(merge_added))
     if not remerge:
-        removals += _delete_data(layout.MERGE, merge_removed, known)
-        additions += _template(layout.MERGE, merge_added, known)
-    operations = drops + removals
+        apply(layout.MERGE, merge_added, merge_removed)
+    operations = drops + removals + inserts
     if additions:  # one template: a new blank node is the same node in its graph and in the merge
         operations.append("INSERT { " + " ".join(additions) + " } WHERE {}")
+    operations += [layout.empty(name) for name in staged]
     if remerge:  # copied from the graphs, after the rest: the merge holds their very blank nodes
         operations += layout.remerge(graphs)
     return operations, graphs
