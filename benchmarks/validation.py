@@ -152,7 +152,8 @@ def main(target: int, full_limit: float) -> None:
     store = EmbeddedStore()
     for name, graph in graphs.items():
         store.add(str(uris.graph(name)), graph.serialize(format="nt", encoding="utf-8"))
-    calls = [(URIRef(r["call"]), float(r["maxAmount"])) for r in store.select(queries.load("calls"))]
+    rows = store.select(queries.load("calls"))
+    calls = [(URIRef(r["call"]), float(r["maxAmount"])) for r in rows if "maxAmount" in r]  # calls with a maximum
     municipalities = [URIRef(r["unit"]) for r in store.select(queries.load("municipalities-2025"))]
     synthetic = SyntheticProjects(uris, calls, municipalities, seed=42)
     extra, n = Graph(), 0
