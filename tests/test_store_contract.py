@@ -335,7 +335,7 @@ def test_readers_see_the_old_dataset_or_the_new_never_a_part(store: Store):
 
     reader_store = store
     if isinstance(store, RemoteStore):  # another process's view: its own state, read per query
-        reader_store = RemoteStore(store.endpoints)
+        reader_store = RemoteStore(store.endpoints, lock_directory=store.lock_directory)
 
     def read() -> None:
         while not done.is_set():

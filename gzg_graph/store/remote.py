@@ -45,6 +45,8 @@ from .updates import UsingDataset
 
 log = logging.getLogger(__name__)
 
+_SWITCH_LOCK = ".switch.lock"
+
 #: Called while a load is written: (triples written so far, triples in all).
 Progress = Callable[[int, int], None]
 
@@ -84,7 +86,8 @@ class RemoteStore(Store):
 
     def refresh(self) -> bool:
         """Read the state graph (one small query); True if another process wrote a new generation."""
-        rows = answers.solutions(self.client.query(layout.READ_STATE, answers.SOLUTIONS_MEDIA_TYPE, [], []))
+        with self._switches(shared=True):  # never the state of a switch half done
+            rows = answers.solutions(self.client.query(layout.READ_STATE, answers.SOLUTIONS_MEDIA_TYPE, [], []))
         assert isinstance(rows, ox.QuerySolutions)  # noqa: S101 - a SELECT answers solutions
         state = layout.State.from_rows((r["p"].value, r["o"].value) for r in rows if r["p"] and r["o"])
         changed = state.generation != self._state.generation
@@ -118,6 +121,13 @@ class RemoteStore(Store):
         text = bind_values(sparql if dataset.whole_store else without_dataset_clauses(sparql), bindings)
         if base_iri:
             text = f"BASE {layout.iri(base_iri)}\n{text}"
+        with self._switches(shared=True):
+            return self._query(kind, text, result_format, dataset, union_default_graph)
+
+    def _query(
+        self, kind: str, text: str, fmt: ResultFormat | RdfFormat | None, dataset: Any, union_default_graph: bool
+    ) -> QueryResult:
+        result_format = fmt
         if dataset.whole_store:
             defaults = [layout.MERGE] if union_default_graph else [layout.EMPTY]
             for _ in range(3):
@@ -302,11 +312,25 @@ class RemoteStore(Store):
         return staged
 
     def _switch(self, operations: list[str], graphs: set[str]) -> None:
-        """Run the operations and write the new state, in one request: the store's one atomic step."""
+        """Run the operations and write the new state, in one request: the store's one atomic step. Our own
+        readers wait for it (Virtuoso's read-committed readers were seen counting a graph half emptied)."""
         state, generation = layout.write_state(graphs)
-        self.client.update(layout.request(operations + state))
+        with self._switches(shared=False):
+            self.client.update(layout.request(operations + state))
         log.info("SPARQL store %s: generation %s", self.endpoints.query, generation)
         self.refresh()
+
+    @contextlib.contextmanager
+    def _switches(self, *, shared: bool) -> Iterator[None]:
+        """The readers' side (``shared``) or the switch's side of the lock that keeps our readers from seeing a
+        switch under way: the processes sharing ``lock_directory`` (the API's workers, the CLI). Readers that
+        go to the store directly are not covered: the store's own isolation decides what they see."""
+        if self.lock_directory is None:
+            yield
+            return
+        self.lock_directory.mkdir(parents=True, exist_ok=True)
+        with snapshots.process_lock(self.lock_directory, _SWITCH_LOCK, shared=shared):
+            yield
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:

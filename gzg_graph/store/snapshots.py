@@ -95,11 +95,12 @@ def manifest(directory: Path, generation: str) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def process_lock(directory: Path) -> Iterator[None]:
-    """The writers' exclusive lock on ``directory``, across processes."""
-    with open(directory / LOCK, "a+") as handle:
+def process_lock(directory: Path, name: str = LOCK, *, shared: bool = False) -> Iterator[None]:
+    """An exclusive (or ``shared``) lock on the file ``name`` in ``directory``, across processes and threads
+    (each holder opens the file itself, so threads of one process exclude each other too)."""
+    with open(directory / name, "a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         except OSError as e:
             raise StoreError(f"cannot lock {directory}: {e}") from e
         try:
