@@ -21,26 +21,42 @@ def settings_for(store_dir: Path, **changes) -> Settings:
     return dataclasses.replace(Settings.from_env(), store_dir=store_dir, **{**defaults, **changes})
 
 
-def _group(item: pytest.Item) -> str:
-    mark = item.get_closest_marker("xdist_group")
-    assert mark is not None
-    return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+#: Tests whose time bounds must not depend on another of them keeping the cores busy at the same moment (a point
+#: query beside forty slow queries, runaway queries stopped at their timeout, a reader loop): in a parallel run
+#: they form one unit of work, so they run on one worker, one after another.
+TIMING = (
+    "tests/test_hardening.py::",
+    "tests/test_isolation.py::",
+    "tests/test_writes.py::test_readers_never_see_half_an_update",
+)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def work_unit(nodeid: str) -> str:
+    """What a parallel run (``make test``: pytest-xdist, ``-n 2``) hands to one worker: a whole module, so its
+    module fixtures (a live server, a browser, an installed wheel) are set up once, or the TIMING unit."""
+    return "timing" if nodeid.startswith(TIMING) else nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Work units as :func:`work_unit` says, in the order the workers collected them (see below). Not xdist's
+    ``--dist loadgroup`` with xdist_group marks: with pytest 9.2 it no longer groups (pytest-xdist issue 1386)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    config.option.loadscopereorder = False
+    return ByWorkUnit(config, log)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Parallel runs (``make test``: pytest-xdist with ``--dist loadgroup``) hand out whole modules, so a
-    module's fixtures (a live server, a browser, an installed wheel) are set up on one worker only. A test
-    marked ``xdist_group(...)`` keeps its own group: "timing" holds the tests whose bounds must not depend on
-    another of them saturating the cores at the same time. Slow modules are handed out first, so that no
-    long module starts last and leaves the other worker idle."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0].rsplit("/", 1)[-1]))
-    if hasattr(config, "workerinput"):  # an xdist worker: order the work queue; a serial run keeps file order
-        group = {item: _group(item) for item in items}
-        slow = {group[item] for item in items if item.get_closest_marker("slow")}
-        items.sort(key=lambda item: group[item] not in slow)  # stable: a module's own order is kept
+    """In an xdist worker, the units with a slow test come first, so that no long one starts last and leaves
+    the other worker idle (the sort is stable: a module keeps its order); a serial run keeps the file order."""
+    if hasattr(config, "workerinput"):
+        slow = {work_unit(item.nodeid) for item in items if item.get_closest_marker("slow")}
+        items.sort(key=lambda item: work_unit(item.nodeid) not in slow)
 
 
 @pytest.fixture(scope="session")

@@ -19,10 +19,10 @@ import pytest
 from live_server import POINT_QUERY, Server, start_server, tree_rss
 from write_corpus import TOKEN, Case, dataset_quads, write_cases
 
-# "timing": the bounds below (a point query under a second beside forty slow queries, a runaway stopped between
-# 3 and 10 s) must not depend on another timing test saturating the cores at the same moment (make test runs
-# on two workers; see tests/conftest.py).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("timing")]
+# In a parallel run this module is part of tests/conftest.py's TIMING unit: the bounds below (a point query under
+# a second beside forty slow queries, a runaway stopped between 3 and 10 s) must not depend on another timing
+# test keeping the cores busy at the same moment.
+pytestmark = pytest.mark.slow
 
 MEMORY_BOUND = 1536 * 1024 * 1024
 CALL_1 = "http://lblod.data.info/id/subsidy-measure-offer-series/9a40c72c-4761-4cbd-8a85-96c30c3f829c"

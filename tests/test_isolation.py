@@ -28,9 +28,8 @@ from gzg_graph.store import EmbeddedStore
 from gzg_graph.store.guard import QueryLimits, check_query
 from gzg_graph.store.pool import PoolLimits, QueryPool
 
-# "timing" (as in test_hardening.py): the pool's bounds (a runaway stopped between 2 and 6 s, a full pool
-# refusing within 0.1 s) must not depend on another timing test saturating the cores at the same moment.
-pytestmark = pytest.mark.xdist_group("timing")
+# In a parallel run this module is part of tests/conftest.py's TIMING unit: the pool's bounds (a runaway stopped
+# between 2 and 6 s, a full pool refusing within 0.1 s) must not depend on another timing test at the same moment.
 
 ASK = "ASK { ?s ?p ?o }"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

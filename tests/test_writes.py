@@ -153,7 +153,7 @@ def test_the_graph_store_round_trip(server):
     assert server.delete(f"/graph-store?graph={graph}", headers=AUTH).status_code == 404
 
 
-@pytest.mark.xdist_group("timing")  # its reader loop keeps a core busy: never beside test_hardening's bounds
+# in tests/conftest.py's TIMING unit: its reader loop keeps a core busy, never beside test_hardening's bounds
 def test_readers_never_see_half_an_update(server):
     """Each update moves a marker between two graphs in two operations; a reader must always see it once."""
     marker = "<http://example.org/marker> <http://example.org/in> <http://example.org/here>"
