@@ -27,6 +27,7 @@ from ..terms import sparql_term, to_rdflib
 from .updates import UsingDataset
 
 Triple = tuple[Node, Node, Node]
+_TSV = ox.QueryResultsFormat.TSV
 
 
 @dataclass(frozen=True)
@@ -192,28 +193,30 @@ class Store(ABC):
     def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
         """The triples (over all graphs) whose subject is one of ``subjects``, except over ``skip``."""
         unless = f"FILTER(?p NOT IN ({', '.join(sparql_term(p) for p in sorted(skip))}))" if skip else ""
-        return self._construct("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o " + unless + " }", subjects)
+        return self._select_triples("SELECT ?s ?p ?o WHERE { VALUES ?s { %s } ?s ?p ?o " + unless + " }", subjects)
 
     def triples_to(self, objects: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
         """The triples (over all graphs) from an IRI to one of ``objects``, over one of ``predicates`` if given."""
         if predicates is not None and not predicates:
             return set()
         only = f"VALUES ?p {{ {' '.join(sparql_term(p) for p in sorted(predicates))} }}" if predicates else ""
-        return self._construct(
-            "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o { %s } "
-            + only.replace("%", "%%")
-            + " ?s ?p ?o FILTER(isIRI(?s)) }",
+        return self._select_triples(
+            "SELECT ?s ?p ?o WHERE { VALUES ?o { %s } " + only.replace("%", "%%") + " ?s ?p ?o FILTER(isIRI(?s)) }",
             objects,
         )
 
-    def _construct(self, template: str, nodes: Collection[Node]) -> set[Triple]:
+    def _select_triples(self, template: str, nodes: Collection[Node]) -> set[Triple]:
+        """Triples as rows of ``?s ?p ?o``: a SELECT, which a store pages past its row cap, where a CONSTRUCT
+        would be cut silently (Virtuoso). Read as the embedded store reads: spelt as stored."""
         found: set[Triple] = set()
         ordered = sorted(str(n) for n in nodes if isinstance(n, URIRef))
         for start in range(0, len(ordered), 500):  # keep each query a reasonable size
             values = " ".join(sparql_term(URIRef(n)) for n in ordered[start : start + 500])
-            body = self.query(template % values, RdfFormat.NTRIPLES).body
-            quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)  # read as the embedded store reads: spelt as stored
-            found.update((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads)
+            rows = ox.parse_query_results(self.query(template % values, ResultFormat.TSV).body, format=_TSV)
+            for row in rows:  # type: ignore[union-attr]
+                s, p, o = row["s"], row["p"], row["o"]
+                if s is not None and p is not None and o is not None:
+                    found.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
         return found
 
     @contextlib.contextmanager

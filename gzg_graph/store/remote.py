@@ -22,20 +22,18 @@ import contextlib
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import URIRef
-from rdflib.term import Node
 
 from ..errors import QueryError, SourceError, StoreError
 from ..formats import RdfFormat, ResultFormat
 from . import remote_answers as answers
 from . import remote_layout as layout
 from . import snapshots
-from .base import Bindings, Change, ChangeCheck, GraphInfo, QueryResult, Store, Triple, bind_values, detect_query_kind
+from .base import Bindings, Change, ChangeCheck, GraphInfo, QueryResult, Store, bind_values, detect_query_kind
 from .dataset import resolve, without_dataset_clauses
 from .embedded import EmbeddedStore
 from .remote_scope import scope_of
@@ -127,19 +125,18 @@ class RemoteStore(Store):
     def _query(
         self, kind: str, text: str, fmt: ResultFormat | RdfFormat | None, dataset: Any, union_default_graph: bool
     ) -> QueryResult:
-        result_format = fmt
         if dataset.whole_store:
             defaults = [layout.MERGE] if union_default_graph else [layout.EMPTY]
             for _ in range(3):
                 graphs = self._state.graphs
-                result = self._answer(kind, text, result_format, defaults, list(graphs) or [layout.EMPTY])
+                result = self._answer(kind, text, fmt, defaults, list(graphs) or [layout.EMPTY])
                 self.refresh()  # a write that added or removed graphs since our list: ask again with the new list
                 if self._state.graphs == graphs:
                     return result
             raise StoreError("the store's graphs kept changing while the query ran; ask again")
         named = dataset.named or [layout.EMPTY]
         with self._merged(dataset.default or [layout.EMPTY]) as defaults:
-            return self._answer(kind, text, result_format, defaults, named)
+            return self._answer(kind, text, fmt, defaults, named)
 
     def _answer(
         self, kind: str, text: str, fmt: ResultFormat | RdfFormat | None, defaults: list[str], named: list[str]
@@ -150,9 +147,10 @@ class RemoteStore(Store):
             result = answers.triples(answer, self.endpoints.row_cap)
         else:
             answer = self.client.query(text, answers.SOLUTIONS_MEDIA_TYPE, defaults, named)
-            result = self._all_solutions(text, answer, defaults, named) if kind == "select" else None  # type: ignore[assignment]
             if kind == "ask":
                 result = answers.boolean(answers.solutions(answer))
+            else:
+                result = self._all_solutions(text, answer, defaults, named)
         media_type, body = answers.write(result, fmt, self.max_result_bytes)
         return QueryResult(kind, media_type, body)
 
@@ -224,18 +222,6 @@ class RemoteStore(Store):
             return self._state.generation == generation
 
         return unchanged
-
-    def _construct(self, template: str, nodes: Collection[Node]) -> set[Triple]:
-        """The neighbourhood reads of incremental validation, as SELECTs (paged past a row cap, unlike a
-        CONSTRUCT, whose cut a store does not announce)."""
-        select = template.replace("CONSTRUCT { ?s ?p ?o }", "SELECT ?s ?p ?o", 1)
-        found: set[Triple] = set()
-        ordered = sorted(str(n) for n in nodes if isinstance(n, URIRef))
-        for start in range(0, len(ordered), 500):
-            values = " ".join(layout.iri(n) for n in ordered[start : start + 500])
-            body = self.query(select % values, ResultFormat.TSV).body
-            found.update(_triples_from_tsv(body))
-        return found
 
     # ---------------------------------------------------------------- writing
 
@@ -371,14 +357,3 @@ def _parse_ntriples(data: bytes, graph: str) -> list[ox.Triple]:
         raise SourceError(
             f"<data for graph {graph}>", str(e), line=getattr(e, "lineno", None), column=getattr(e, "offset", None)
         ) from e
-
-
-def _triples_from_tsv(body: bytes) -> Iterator[Triple]:
-    from ..terms import to_rdflib
-
-    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
-    assert isinstance(result, ox.QuerySolutions)  # noqa: S101
-    for row in result:
-        s, p, o = row["s"], row["p"], row["o"]
-        if s is not None and p is not None and o is not None:
-            yield to_rdflib(s), to_rdflib(p), to_rdflib(o)
