@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gzg_graph.store.remote import RemoteStore
-from gzg_graph.store.sparql_http import SparqlClient, SparqlEndpoints
+from gzg_graph.store.sparql_http import SparqlClient
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
@@ -77,16 +77,7 @@ class BenchVirtuoso(VirtuosoServer):
 def remote_store(server: VirtuosoServer, lock_directory: Path, row_cap: int) -> RemoteStore:
     """The remote store as tests/test_store_contract.py makes it: reads from the public endpoint, writes with
     digest auth, loads over the Graph Store Protocol."""
-    endpoints = SparqlEndpoints(
-        query=server.public_url,
-        update=server.update_url,
-        graph_store=server.graph_store_url,
-        user=server.user,
-        password=server.password,
-        row_cap=row_cap,
-        timeout_seconds=TIMEOUT_S,
-    )
-    return RemoteStore(endpoints, lock_directory=lock_directory)
+    return RemoteStore(server.endpoints(row_cap=row_cap, timeout_seconds=TIMEOUT_S), lock_directory=lock_directory)
 
 
 class Meter:

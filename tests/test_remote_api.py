@@ -54,14 +54,8 @@ def remote_settings(virtuoso) -> dict[str, str]:
 
 
 def remote_endpoints(virtuoso) -> SparqlEndpoints:
-    """The same, for a RemoteStore made here (queries anonymous: no digest round trip)."""
-    return SparqlEndpoints(
-        query=virtuoso.public_url,
-        update=virtuoso.update_url,
-        graph_store=virtuoso.graph_store_url,
-        user=virtuoso.user,
-        password=virtuoso.password,
-    )
+    """The same, for a RemoteStore made here."""
+    return virtuoso.endpoints()
 
 
 def load_build(virtuoso, built, lock: Path) -> RemoteStore:

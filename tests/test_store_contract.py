@@ -29,15 +29,7 @@ CAP = 10_000
 
 
 def remote_store(virtuoso, lock_directory: Path, **options) -> RemoteStore:
-    endpoints = SparqlEndpoints(
-        query=virtuoso.public_url,
-        update=virtuoso.update_url,
-        graph_store=virtuoso.graph_store_url,
-        user=virtuoso.user,
-        password=virtuoso.password,
-        row_cap=CAP,
-    )
-    return RemoteStore(endpoints, lock_directory=lock_directory, **options)
+    return RemoteStore(virtuoso.endpoints(row_cap=CAP), lock_directory=lock_directory, **options)
 
 
 @pytest.fixture(params=["embedded", "virtuoso", "oxigraph"])

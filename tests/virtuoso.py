@@ -17,9 +17,12 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+
+from gzg_graph.store.sparql_http import SparqlEndpoints
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "scripts" / "virtuoso.ini"
 BINARY = "virtuoso-t"
@@ -63,6 +66,18 @@ class VirtuosoServer:
     @property
     def auth(self) -> httpx.DigestAuth:
         return httpx.DigestAuth(self.user, self.password)
+
+    def endpoints(self, **options: Any) -> SparqlEndpoints:
+        """The remote store's endpoints for this server: reads from the anonymous endpoint (no digest round trip),
+        updates with digest auth, loads over the Graph Store Protocol; ``options`` (row_cap, timeouts) on top."""
+        return SparqlEndpoints(
+            query=self.public_url,
+            update=self.update_url,
+            graph_store=self.graph_store_url,
+            user=self.user,
+            password=self.password,
+            **options,
+        )
 
     @classmethod
     def start(cls, timeout: float = 60, attempts: int = 3) -> VirtuosoServer:
