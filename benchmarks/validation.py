@@ -1,8 +1,8 @@
 """Benchmark: validating a 1,000-triple change incrementally vs validating everything with pyshacl.
 
-The state is the real graph (data/) grown to the target size with seeded synthetic projects that follow
-docs/model.md and conform to the shapes (real calls and their maxima, real LBLOD municipalities as
-consortium members). The change is a batch of new synthetic projects of about 1,000 triples, once
+The state is the real graph (data/) grown to the target size with the projects of benchmarks/generate.py (the
+one seeded generator: real calls and their maxima, real LBLOD municipalities as consortium members; they
+conform to the shapes). The change is a batch of further generated projects of about 1,000 triples, once
 conforming and once with one project above its call's maximum. Printed, in one run:
   * full validation of the state (pyshacl over everything),
   * the change validated incrementally (``validate_change`` against the embedded store): the first run
@@ -17,89 +17,40 @@ Nothing is written outside ``benchmarks/out/``; the real store is not touched.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import multiprocessing
-import random
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from itertools import count
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib.namespace import SKOS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gzg_graph import queries  # noqa: E402
-from gzg_graph.build import assemble  # noqa: E402
-from gzg_graph.config import Settings  # noqa: E402
-from gzg_graph.namespaces import LBLOD_SUBSIDIE, M8G, PROV, SCHEMA, SUBSIDIE, TRANSACTIE  # noqa: E402
+from generate import BASE, GRAPH, Generator, generate  # noqa: E402
+from generator_reference import real_graphs, reference, settings  # noqa: E402
+
 from gzg_graph.store import EmbeddedStore  # noqa: E402
 from gzg_graph.uris import UriPolicy  # noqa: E402
 from gzg_graph.validation import load_shapes, validate, validate_change  # noqa: E402
 from gzg_graph.validation.engine import focused_validator  # noqa: E402
 
-MEASURE = URIRef("http://lblod.data.info/id/subsidy-measure-offers/8379a4ea-fd83-47cc-89fa-1a72ee4fbaff")
-THEME = URIRef("http://lblod.data.gift/concepts/446ac005-7342-4f3a-b7a0-2b3c929d73ba")
-SOURCE = URIRef("https://example.org/benchmark/synthetic")
+CHANGE_SEED = 43  # the changes' projects: a stream of their own, with URIs of their own (change-*)
 BUSIEST_ORGANISATION = """
     SELECT ?organisation (COUNT(?participation) AS ?roles)
     WHERE { ?organisation <http://data.europa.eu/m8g/playsRole> ?participation }
     GROUP BY ?organisation ORDER BY DESC(?roles) LIMIT 1"""
 
 
-class SyntheticProjects:
-    """Seeded projects of realistic shape: request, granted amount, a consortium of ~6.5 municipalities."""
-
-    def __init__(self, uris: UriPolicy, calls: list[tuple[URIRef, float]], municipalities: list[URIRef], seed: int):
-        self.uris, self.calls, self.municipalities = uris, calls, municipalities
-        self.rng = random.Random(seed)
-        self.ns = uris.ns
-
-    def project(self, key: str, graph: Graph, over_maximum: bool = False) -> None:
-        u, ns, rng = self.uris, self.ns, self.rng
-        project = u.id("project", key)
-        call, maximum = rng.choice(self.calls)
-        granted = maximum * (1.5 if over_maximum else rng.uniform(0.2, 0.9))
-        requested = max(granted, maximum * rng.uniform(0.5, 1.0)) if not over_maximum else granted
-        request = u.id("aanvraag", key)
-        add = graph.add
-        for p, o in (
-            (RDF.type, SUBSIDIE.SubsidiemaatregelConsumptie),
-            (TRANSACTIE.isInstantieVan, MEASURE),
-            (ns.oproep, call),
-            (DCTERMS.title, Literal(f"Synthetisch project {key}", lang="nl")),
-            (LBLOD_SUBSIDIE.projectName, Literal(f"Synthetisch project {key}")),
-            (DCTERMS.description, Literal("Gegenereerd voor een benchmark.", lang="nl")),
-            (DCTERMS.subject, THEME),
-            (LBLOD_SUBSIDIE.projectType, THEME),
-            (DCTERMS.source, SOURCE),
-            (PROV.wasGeneratedBy, request),
-        ):
-            add((project, p, o))
-        add((request, RDF.type, SUBSIDIE.Aanvraag))
-        add((request, SUBSIDIE.aanvraagdatum, Literal("2022-01-15", datatype=XSD.date)))
-        self._amount(graph, request, SUBSIDIE.aangevraagdBedrag, u.id("bedrag", f"{key}-aangevraagd"), requested)
-        self._amount(graph, project, ns.toegekendBedrag, u.id("bedrag", f"{key}-toegekend"), granted)
-        size = max(2, min(16, round(rng.gauss(6.5, 3))))
-        for index, unit in enumerate(rng.sample(self.municipalities, size)):
-            participation = u.id("deelname", f"{key}--{index}")
-            role = u.concept("consortiumrol", "penhouder" if index == 0 else "partner")
-            add((project, M8G.hasParticipation, participation))
-            add((participation, RDF.type, M8G.Participation))
-            add((participation, M8G.role, role))
-            add((participation, DCTERMS.description, Literal("Deelnemer.", lang="nl")))
-            add((participation, DCTERMS.source, SOURCE))
-            add((unit, M8G.playsRole, participation))
-            if index:
-                add((project, LBLOD_SUBSIDIE.collaborator, unit))
-
-    @staticmethod
-    def _amount(graph: Graph, owner: URIRef, link: URIRef, node: URIRef, value: float) -> None:
-        graph.add((owner, link, node))
-        graph.add((node, RDF.type, SCHEMA.MonetaryAmount))
-        graph.add((node, SCHEMA.value, Literal(f"{value:.2f}", datatype=XSD.decimal)))
-        graph.add((node, SCHEMA.currency, Literal("EUR")))
+def change_batch(generator: Generator, numbers: Iterator[int], over_maximum: bool) -> Graph:
+    """Generated projects up to about 1,000 triples; the first one above its call's maximum if asked."""
+    lines: list[str] = []
+    while len(lines) < 1000:
+        lines += generator.project(next(numbers), over_maximum=over_maximum and not lines)
+    return Graph().parse(data="\n".join(lines), format="nt")
 
 
 def _full_in_child(graph: Graph, shapes: Graph, queue) -> None:
@@ -142,36 +93,29 @@ def timed_incremental(change: Graph, store: EmbeddedStore, shapes: Graph, repeat
 
 
 def main(target: int, full_limit: float) -> None:
-    settings = dataclasses.replace(Settings.from_env(), base_uri="http://127.0.0.1:8000")
-    uris = UriPolicy(settings.base_uri)
-    graphs = assemble(settings)
-    state = Graph()
-    for name, graph in graphs.items():
-        if name != "ontology":
-            state += graph
+    uris = UriPolicy(BASE)
+    graphs = real_graphs(BASE)
     store = EmbeddedStore()
     for name, graph in graphs.items():
         store.add(str(uris.graph(name)), graph.serialize(format="nt", encoding="utf-8"))
-    rows = store.select(queries.load("calls"))
-    calls = [(URIRef(r["call"]), float(r["maxAmount"])) for r in rows if "maxAmount" in r]  # calls with a maximum
-    municipalities = [URIRef(r["unit"]) for r in store.select(queries.load("municipalities-2025"))]
-    synthetic = SyntheticProjects(uris, calls, municipalities, seed=42)
-    extra, n = Graph(), 0
-    while len(state) + len(extra) < target:
-        n += 1
-        synthetic.project(f"synthetic-{n}", extra)
-    state += extra
-    store.add(str(uris.graph("benchmark")), extra.serialize(format="nt", encoding="utf-8"))
-    changes = {}
-    for label, bad in (("conforming", False), ("one project over its call's maximum", True)):
-        change, k = Graph(), 0
-        while len(change) < 1000:
-            k += 1
-            synthetic.project(f"change-{int(bad)}-{k}", change, over_maximum=bad and k == 1)
-        changes[label] = change
-    shapes = load_shapes(settings.shapes, uris)
+    real = sum(len(graph) for name, graph in graphs.items() if name != "ontology")
+    generated = generate(max(target - real, 0)).read_bytes()
+    store.add(GRAPH, generated)
+    state = Graph()
+    if full_limit > 0:  # the full validations need the state as one rdflib graph; the incremental one does not
+        for name, graph in graphs.items():
+            if name != "ontology":
+                state += graph
+        state.parse(data=generated, format="nt")
+    generator, numbers = Generator(reference(BASE), CHANGE_SEED, prefix="change"), count(1)
+    changes = {
+        "conforming": change_batch(generator, numbers, over_maximum=False),
+        "one project over its call's maximum": change_batch(generator, numbers, over_maximum=True),
+    }
+    shapes = load_shapes(settings(BASE).shapes, uris)
+    lines = generated.count(b"\n")
     print(
-        f"state: {len(state):,} triples ({n:,} synthetic projects on the real graph); "
+        f"state: {real + lines:,} triples ({lines:,} generated on the real graph); "
         f"changes: {', '.join(f'{len(c):,} triples ({label})' for label, c in changes.items())}",
         flush=True,
     )
