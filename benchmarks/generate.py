@@ -155,9 +155,12 @@ class Generator:
         self.measure, self.source = _iri(ref.measure), _iri(SOURCE)
 
     def project(self, number: int, over_maximum: bool = False) -> list[str]:
-        """The N-Triples lines of one generated project; ``over_maximum``: its grant exceeds the call's maximum."""
+        """The N-Triples lines of project ``{prefix}-{number}``; ``over_maximum``: its grant exceeds the maximum."""
+        return self.named(f"{self.prefix}-{number}", over_maximum)
+
+    def named(self, slug: str, over_maximum: bool = False) -> list[str]:
+        """The N-Triples lines of one generated project, ``{base}/id/project/{slug}``."""
         rng, p, ref = self.rng, self.p, self.ref
-        slug = f"{self.prefix}-{number}"
         node = _iri(f"{ref.base}/id/project/{slug}")
         call = rng.choice(ref.calls)
         theme = _iri(rng.choice(call.themes))

@@ -45,6 +45,18 @@ BUSIEST_ORGANISATION = """
     GROUP BY ?organisation ORDER BY DESC(?roles) LIMIT 1"""
 
 
+class SyntheticProjects:
+    """The former interface of this module (benchmarks/stores.py uses it): projects of the one generator,
+    added to an rdflib graph by key. ``calls`` and ``municipalities`` are not used any more: the generator
+    reads the real calls and the municipalities valid at each project's date from the real graph itself."""
+
+    def __init__(self, uris: UriPolicy, calls: object, municipalities: object, seed: int) -> None:
+        self.generator = Generator(reference(uris.base), seed)
+
+    def project(self, key: str, graph: Graph, over_maximum: bool = False) -> None:
+        graph.parse(data="\n".join(self.generator.named(key, over_maximum)), format="nt")
+
+
 def change_batch(generator: Generator, numbers: Iterator[int], over_maximum: bool) -> Graph:
     """Generated projects up to about 1,000 triples; the first one above its call's maximum if asked."""
     lines: list[str] = []
