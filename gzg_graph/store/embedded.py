@@ -3,10 +3,12 @@
 Why in memory and not pyoxigraph's on-disk RocksDB store: measured on this project's machine
 (``benchmarks/store_modes.py``), joins and aggregates run several times faster in memory while
 loading is about as fast either way, and the whole GZG graph fits in memory many times over.
-Durability comes from the snapshot directory instead (:mod:`.snapshots`): a write builds the new state
-in a staging store, writes it as a new generation and only then makes it live, so a crash never loses
-committed data or shows half a write. Writers from several processes are serialised by a file lock; a
-reading process picks up a newer generation with :meth:`EmbeddedStore.refresh`.
+Durability comes from the snapshot directory instead (:mod:`.snapshots`): a write works out its change
+first (on a staging store holding only what it can affect, :mod:`.deltas`), writes it as a new generation
+(a small delta on the live one, or a whole new base) and only then applies it to the live store, so a crash
+never loses committed data or shows half a write. Writers from several processes are serialised by a file
+lock; a reading process picks up a newer generation with :meth:`EmbeddedStore.refresh`, applying its deltas
+in place when it holds the generation they start from.
 
 The store's default graph holds the set merge of the named graphs (:mod:`.dataset`), so that a query
 without a dataset sees each triple once, as SPARQL's RDF merge says.
@@ -25,12 +27,13 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..errors import QueryError, SourceError, StoreError
+from ..errors import QueryError, StoreError
 from ..formats import RdfFormat, ResultFormat
 from ..terms import to_oxigraph, to_oxigraph_resource, to_rdflib
-from . import snapshots
+from . import deltas, snapshots
 from .base import Bindings, Change, ChangeCheck, GraphInfo, QueryResult, Store, Triple, detect_query_kind
 from .dataset import DEFAULT, merged_store, named_quads, remerge, resolve
+from .remote_scope import scope_of
 from .results import CappedBuffer, serialise_into
 from .updates import UsingDataset, operations
 
@@ -57,6 +60,7 @@ class EmbeddedStore(Store):
         self._lock_depth = 0
         self._generation: str | None = None
         self._store = ox.Store()
+        self._gate = deltas.Gate()  # readers of this process against a delta applied in place
         if self.directory is not None:
             snapshots.open_directory(self.directory, create)
             self.refresh()
@@ -75,7 +79,8 @@ class EmbeddedStore(Store):
 
     def lines(self, graph: str) -> set[bytes]:
         """One named graph as a set of N-Triples lines (blank node labels are the store's own)."""
-        return set(_bytes(self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))).splitlines())
+        with self._gate.reading():
+            return deltas.lines_of(self._store, ox.NamedNode(graph))
 
     # ---------------------------------------------------------------- reading
 
@@ -130,14 +135,16 @@ class EmbeddedStore(Store):
         else:
             defaults = dataset.default or []
             if len(defaults) > 1:  # several default graphs: their set merge, in a store of their own
-                target = merged_store(self._store, dataset)
+                with self._gate.reading():
+                    target = merged_store(self._store, dataset)
                 options["default_graph"] = [DEFAULT]
             else:
                 options["default_graph"] = [ox.NamedNode(g) for g in defaults]
             options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named or []]
         try:
-            result = target.query(sparql, **options)
-            return kind, serialise_into(result, result_format, output)
+            with self._gate.reading():
+                result = target.query(sparql, **options)
+                return kind, serialise_into(result, result_format, output)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from e
         except (OSError, ValueError, TypeError, RuntimeError) as e:  # e.g. an unknown function: RuntimeError
@@ -146,17 +153,26 @@ class EmbeddedStore(Store):
     def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
         skipped = {ox.NamedNode(p) for p in skip}
         found: set[Triple] = set()
+        with self._gate.reading():
+            self._triples_from(subjects, skipped, found)
+        return found
+
+    def _triples_from(self, subjects: Collection[Node], skipped: set[ox.NamedNode], found: set[Triple]) -> None:
         for subject in subjects:
             if isinstance(subject, Literal):
                 continue
             for quad in self._store.quads_for_pattern(to_oxigraph_resource(subject), None, None, DEFAULT):
                 if quad.predicate not in skipped:
                     found.add((subject, URIRef(quad.predicate.value), to_rdflib(quad.object)))
-        return found
 
     def triples_to(self, objects: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
         found: set[Triple] = set()
-        links = [ox.NamedNode(p) for p in predicates] if predicates is not None else [None]
+        links: list[ox.NamedNode | None] = [None] if predicates is None else [ox.NamedNode(p) for p in predicates]
+        with self._gate.reading():
+            self._triples_to(objects, links, found)
+        return found
+
+    def _triples_to(self, objects: Collection[Node], links: list[ox.NamedNode | None], found: set[Triple]) -> None:
         for node in objects:
             if isinstance(node, Literal):
                 continue
@@ -165,19 +181,21 @@ class EmbeddedStore(Store):
                 for quad in self._store.quads_for_pattern(None, link, target, DEFAULT):
                     if isinstance(quad.subject, ox.NamedNode):
                         found.add((URIRef(quad.subject.value), URIRef(quad.predicate.value), node))
-        return found
 
     def has_graph(self, name: str) -> bool:
-        return bool(self._store.contains_named_graph(ox.NamedNode(name)))
+        with self._gate.reading():
+            return bool(self._store.contains_named_graph(ox.NamedNode(name)))
 
     def graphs(self) -> list[GraphInfo]:
-        infos = []
-        for name in self._store.named_graphs():
-            count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, name))
-            infos.append(GraphInfo(name.value, count))
-        return sorted(infos, key=lambda g: g.name)
+        with self._gate.reading():
+            sizes = deltas.graph_sizes(self._store)
+        return sorted((GraphInfo(name, count) for name, count in sizes.items()), key=lambda g: g.name)
 
     def export(self, fmt: RdfFormat, graph: str | None = None) -> bytes:
+        with self._gate.reading():
+            return self._export(fmt, graph)
+
+    def _export(self, fmt: RdfFormat, graph: str | None) -> bytes:
         target = fmt.oxigraph
         if graph is not None:
             name = ox.NamedNode(graph)
@@ -185,11 +203,11 @@ class EmbeddedStore(Store):
                 raise StoreError(f"no graph named <{graph}>")
             if fmt in (RdfFormat.NQUADS, RdfFormat.TRIG):  # where graphs can be named, the graph keeps its name
                 quads = self._store.quads_for_pattern(None, None, None, name)
-                return _bytes(ox.serialize(quads, format=target, prefixes=self.prefixes))
-            return _bytes(self._store.dump(format=target, from_graph=name, prefixes=self.prefixes))
+                return deltas.as_bytes(ox.serialize(quads, format=target, prefixes=self.prefixes))
+            return deltas.as_bytes(self._store.dump(format=target, from_graph=name, prefixes=self.prefixes))
         if fmt.is_dataset_format:
-            return _bytes(ox.serialize(named_quads(self._store), format=target, prefixes=self.prefixes))
-        return _bytes(self._store.dump(format=target, from_graph=DEFAULT, prefixes=self.prefixes))  # the merge
+            return deltas.as_bytes(ox.serialize(named_quads(self._store), format=target, prefixes=self.prefixes))
+        return deltas.as_bytes(self._store.dump(format=target, from_graph=DEFAULT, prefixes=self.prefixes))  # the merge
 
     def __len__(self) -> int:
         """The number of quads in the named graphs."""
@@ -207,6 +225,14 @@ class EmbeddedStore(Store):
         current = snapshots.read_current(self.directory)
         if current is None or current == self._generation:
             return False
+        names = snapshots.chain(self.directory, current)
+        if self._generation in names:  # we hold a generation it is built from: apply the deltas since
+            for name in names[names.index(self._generation) + 1 :]:
+                added, removed, graphs = snapshots.read_delta(self.directory, name)
+                with self._gate.writing():
+                    deltas.apply(self._store, added, removed, graphs)
+                    self._generation = name
+            return True
         fresh = snapshots.load(self.directory, current)
         remerge(fresh)  # the default graph: the merge of the named graphs
         self._store, self._generation = fresh, current
@@ -227,36 +253,59 @@ class EmbeddedStore(Store):
         change = Change(Graph(), Graph())
 
         def apply(staging: ox.Store) -> None:
-            nonlocal change
-            remerge(staging)  # each operation sees the merge as the operations before it left it
-            before = _default_lines(staging)
+            nonlocal change  # the staging store holds the merge; each operation sees it as the ones before left it
+            before = deltas.default_lines(staging)
             current = before
             for number, step in enumerate(steps, 1):
-                _run_update(staging, step, options, number)
-                current = _checked_merge(staging, current, number)
-            change = Change(_graph(current - before), _graph(before - current))
+                deltas.run_update(staging, step, options, number)
+                current = deltas.checked_merge(staging, current, number)
+            change = Change(deltas.as_graph(current - before), deltas.as_graph(before - current))
             if check is not None:
                 check(change)
 
-        self._write(apply, remerged=True)
+        with self.locked():
+            scope = scope_of(sparql, base_iri)
+            if scope is None:  # a WHERE (or ADD, MOVE, COPY, CLEAR ALL) may read anything: stage it all
+                self._write(apply)
+                return change
+            with self._gate.reading():
+                staging = deltas.scoped_staging(self._store, scope)
+            before = deltas.named_set(staging)
+            apply(staging)
+            added, removed = deltas.delta(before, deltas.named_set(staging))
+            self._commit_delta(added, removed, [g.value for g in staging.named_graphs()])
         return change
 
     def replace_graphs(self, graphs: Mapping[str, bytes], *, drop_others: bool = False) -> None:
-        parsed = {name: _parse_ntriples(data, name) for name, data in graphs.items()}
-
-        def apply(staging: ox.Store) -> None:
-            if drop_others:
-                staging.clear()
-            for name, quads in parsed.items():
-                staging.remove_graph(ox.NamedNode(name))
-                staging.add_graph(ox.NamedNode(name))
-                staging.extend(quads)
-
-        self._write(apply, fresh=drop_others)
+        """Loaded by the engine's bulk loader into a new store (the live one is untouched until the switch);
+        the given graphs are written to the new base as they came, the others as the engine dumps them."""
+        fresh = ox.Store()
+        for name, data in graphs.items():
+            deltas.bulk_load(fresh, data, name)
+        with self.locked():
+            kept: dict[str, bytes] = {}
+            if not drop_others:
+                with self._gate.reading():
+                    for node in self._store.named_graphs():
+                        if node.value not in graphs:
+                            dumped = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)
+                            kept[node.value] = deltas.as_bytes(dumped)
+                for name, data in kept.items():
+                    deltas.bulk_load(fresh, data, name)
+            remerge(fresh)
+            generation = None
+            if self.directory is not None:
+                contents = {**kept, **graphs}
+                sizes = deltas.graph_sizes(fresh)
+                generation = snapshots.write_base(self.directory, sizes, lambda g, path: path.write_bytes(contents[g]))
+            self._store, self._generation = fresh, generation
 
     def add(self, graph: str, ntriples: bytes) -> None:
-        quads = _parse_ntriples(ntriples, graph)
-        self._write(lambda staging: staging.extend(quads))
+        quads = deltas.parse_ntriples(ntriples, graph)
+        with self.locked():
+            added = [q for q in set(quads) if q not in self._store]
+            graphs = [g.value for g in self._store.named_graphs()]
+            self._commit_delta(added, [], graphs if graph in graphs else [*graphs, graph])
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -278,30 +327,61 @@ class EmbeddedStore(Store):
                 finally:
                     self._lock_depth = 0
 
-    def _write(self, apply: Callable[[ox.Store], None], *, fresh: bool = False, remerged: bool = False) -> None:
-        """Apply a change to a staging copy, persist it as a new generation, then make it live.
-        ``remerged``: ``apply`` leaves the default graph the merge of the named graphs itself."""
-        with self.locked():
-            staging = ox.Store()
-            if not fresh:
-                # a copy of the named graphs (the live store is untouched until the switch); the merge is
-                # rebuilt once, after the change
-                staging.extend(list(named_quads(self._store)))
-            apply(staging)
-            if not remerged:
-                remerge(staging)
-            generation = self._persist(staging)
+    def _write(self, apply: Callable[[ox.Store], None]) -> None:
+        """Apply a change that may read anything to a staging copy of the whole store, then make it live; its
+        delta, found by comparing each graph as lines, is what goes to disk (readers apply it in place).
+        ``apply`` leaves the staging store's default graph the merge of its named graphs. Under the lock."""
+        staging = ox.Store()
+        with self._gate.reading():
+            before = deltas.graph_lines(self._store)
+            for graph in self._store.named_graphs():
+                staging.add_graph(graph)
+            staging.bulk_extend(list(self._store))  # the named graphs and their merge
+        apply(staging)
+        after = deltas.graph_lines(staging)
+        added, removed = deltas.line_delta(before, after)
+        generation = None
+        if self.directory is not None:
+            if snapshots.needs_new_base(self.directory, self._generation, len(added) + len(removed)):
+                generation = self._persist(staging)
+            else:
+                sizes = {g: len(lines) for g, lines in after.items()}
+                generation = snapshots.write_delta(self.directory, self._generation or "", added, removed, sizes)
+        with self._gate.writing():
             self._store, self._generation = staging, generation
 
     def _persist(self, staging: ox.Store) -> str | None:
         if self.directory is None:
             return None
-        sizes = {
-            g.value: sum(1 for _ in staging.quads_for_pattern(None, None, None, g)) for g in staging.named_graphs()
-        }
-        generation = snapshots.write(self.directory, named_quads(staging), sizes)
+        sizes = deltas.graph_sizes(staging)
+
+        def dump(graph: str, path: Path) -> None:
+            staging.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+
+        generation = snapshots.write_base(self.directory, sizes, dump)
         log.info("store %s: wrote generation %s (%d quads)", self.directory, generation, sum(sizes.values()))
         return generation
+
+    def _commit_delta(self, added: list[ox.Quad], removed: list[ox.Quad], graphs: list[str]) -> None:
+        """Persist a delta (or, when the chain of deltas has grown, a new base), then apply it in place.
+        The caller holds the lock."""
+        if self.directory is not None and not snapshots.needs_new_base(
+            self.directory, self._generation, len(added) + len(removed)
+        ):
+            sizes = deltas.sizes_after(self.manifest().get("graphs", {}), added, removed, graphs)
+            generation = snapshots.write_delta(self.directory, self._generation or "", added, removed, sizes)
+            with self._gate.writing():
+                deltas.apply(self._store, added, removed, graphs)
+                self._generation = generation
+            return
+        before = [g.value for g in self._store.named_graphs()]
+        with self._gate.writing():  # a new base: readers wait until it is written (or the change undone)
+            deltas.apply(self._store, added, removed, graphs)
+            try:
+                self._generation = self._persist(self._store)
+            except BaseException:  # the files still hold the previous generation: so must we
+                deltas.apply(self._store, removed, added, before)
+                raise
 
     def manifest(self) -> dict[str, Any]:
         """What the live generation's manifest says (empty for an ephemeral or empty store)."""
@@ -310,64 +390,6 @@ class EmbeddedStore(Store):
         return snapshots.manifest(self.directory, self._generation)
 
 
-def _default_lines(store: ox.Store) -> set[bytes]:
-    """The default graph as a set of N-Triples lines: serialised by the engine, compared as bytes (many times
-    faster than comparing pyoxigraph terms in Python; blank node labels are the store's own)."""
-    return set(_bytes(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DEFAULT)).splitlines())
-
-
-def _run_update(staging: ox.Store, step: str, options: dict[str, Any], number: int) -> None:
-    try:
-        staging.update(step, **options)
-    except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error in operation {number}: {e}") from e
-    except (OSError, ValueError, RuntimeError) as e:
-        raise QueryError(f"SPARQL update error in operation {number}: {e}") from e
-
-
-def _checked_merge(staging: ox.Store, before: set[bytes], number: int) -> set[bytes]:
-    """Rebuild the merge after an operation; refuse the operation if it changed the default graph other than
-    its changes to named graphs imply (``INSERT DATA { <s> <p> <o> }`` names no graph to hold the triple)."""
-    written = _default_lines(staging)
-    remerge(staging)
-    merge = _default_lines(staging)
-    if written != before and ((written - before) - merge or (before - written) & merge):
-        raise QueryError(
-            f"operation {number} writes to the default graph, which is the merge of the named graphs and "
-            "cannot be written to itself: name the graph (INSERT DATA { GRAPH <...> { ... } }, WITH <...>, "
-            "or DELETE WHERE { GRAPH ?g { ... } })"
-        )
-    return merge
-
-
-def _graph(lines: set[bytes]) -> Graph:
-    """N-Triples lines as an rdflib graph, blank node labels kept (they name the store's own nodes)."""
-    graph = Graph()
-    for quad in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES):
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return graph
-
-
 def check_store_directory(directory: Path) -> None:
     """Raise StoreError unless ``directory`` holds a store (for reading it without loading it here)."""
     snapshots.open_directory(directory, create=False)
-
-
-def _bytes(serialised: bytes | None) -> bytes:
-    """pyoxigraph's serialisers return bytes when given no output file, as everywhere here."""
-    if serialised is None:  # pragma: no cover - only when an output file is given
-        raise StoreError("the serialiser wrote to a file instead of returning bytes")
-    return serialised
-
-
-def _parse_ntriples(data: bytes, graph: str) -> list[ox.Quad]:
-    """Parse before any write, so a syntax error never leaves a half-written graph."""
-    target = ox.NamedNode(graph)
-    try:
-        return [
-            ox.Quad(t.subject, t.predicate, t.object, target) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-        ]
-    except SyntaxError as e:
-        raise SourceError(
-            f"<data for graph {graph}>", str(e), line=getattr(e, "lineno", None), column=getattr(e, "offset", None)
-        ) from e
