@@ -179,13 +179,20 @@ class Generator:
         ]
         for block in sorted({self._block() for _ in range(rng.choice((0, 1, 1, 2, 2, 3)))}):
             lines.append(f"{node} {p['block']} {_iri(block)} .")
+        funding, day = self._funding(node, slug, call, over_maximum)
+        return lines + funding + self._consortium(node, slug, call, day)
+
+    def _funding(self, node: str, slug: str, call: Call, over_maximum: bool) -> tuple[list[str], dt.date]:
+        """The application (date, request), estimated cost, selection, grant and period; and the project's date
+        (its start, or the application's when not selected) on which its consortium is formed."""
+        rng, p = self.rng, self.p
         applied = self._day_between(*call.window)
         selected = over_maximum or rng.random() < SELECTED_SHARE
         requested = round(call.maximum * rng.uniform(0.3, 1.0))
         granted = round(call.maximum * 1.5) if over_maximum else round(requested * rng.uniform(0.7, 1.0))
         requested = max(requested, granted)
-        application = _iri(f"{ref.base}/id/aanvraag/{slug}")
-        lines += [
+        application = _iri(f"{self.ref.base}/id/aanvraag/{slug}")
+        lines = [
             f"{node} {p['generatedBy']} {application} .",
             f"{application} {p['type']} {p['Aanvraag']} .",
             f"{application} {p['applied']} {_typed(applied.isoformat(), 'date')} .",
@@ -201,8 +208,7 @@ class Generator:
             if end is not None:
                 lines.append(f"{node} {p['end']} {_typed(end.isoformat(), 'date')} .")
         lines.append(f"{node} {p['status']} {self.status['geselecteerd' if selected else 'niet-geselecteerd']} .")
-        lines += self._consortium(node, slug, call, day)
-        return lines
+        return lines, day
 
     def _block(self) -> str:
         return self.rng.choices(self.blocks, cum_weights=self.block_weights)[0]
