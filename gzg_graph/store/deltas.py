@@ -179,6 +179,18 @@ def run_update(staging: ox.Store, step: str, options: dict[str, Any], number: in
         raise QueryError(f"SPARQL update error in operation {number}: {e}") from e
 
 
+def check_syntax(steps: list[str], options: dict[str, Any]) -> None:
+    """Refuse an update with a syntax error before a whole store is staged for it: each operation is run on
+    an empty store, where only what the parser says counts (errors of evaluation depend on the data)."""
+    for number, step in enumerate(steps, 1):
+        try:
+            ox.Store().update(step, **options)
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL syntax error in operation {number}: {e}") from e
+        except (OSError, ValueError, RuntimeError):
+            continue
+
+
 def checked_merge(staging: ox.Store, before: set[bytes], number: int) -> set[bytes]:
     """Rebuild the merge after an operation; refuse the operation if it changed the default graph other than
     its changes to named graphs imply (``INSERT DATA { <s> <p> <o> }`` names no graph to hold the triple)."""

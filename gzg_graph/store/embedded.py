@@ -266,6 +266,7 @@ class EmbeddedStore(Store):
         with self.locked():
             scope = scope_of(sparql, base_iri)
             if scope is None:  # a WHERE (or ADD, MOVE, COPY, CLEAR ALL) may read anything: stage it all
+                deltas.check_syntax(steps, options)
                 self._write(apply)
                 return change
             with self._gate.reading():
