@@ -12,7 +12,7 @@ TEST_WORKERS ?= 2
 # first, so the stamps live inside it; no install scripts are run (none of these packages needs one).
 NPM_CI := $(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
-.PHONY: run test check lint install install-test build serve bench clean
+.PHONY: run test check lint install install-test build serve bench bench-10m clean
 
 run: install build serve
 
@@ -60,12 +60,24 @@ check: install-test
 	$(BIN)/ruff format --check gzg_graph api tests benchmarks scripts
 	$(BIN)/mypy
 
-bench: install-test
+# The comparison with the engines users would pick instead (benchmarks/compare.py): gzg-graph, pyoxigraph in
+# process, the Oxigraph server, Virtuoso and rdflib-endpoint on the same data and queries, at each of
+# BENCH_SCALES triples; `make bench-10m` adds the 10M scale (long: hours of rdflib-endpoint and pyshacl are
+# time-boxed, not waited for). The other benchmarks (store_modes, validation, api_documents, stores,
+# example_queries, http_endpoint) run by hand: python benchmarks/<name>.py --help.
+BENCH_SCALES ?= 100000 1000000
+BENCH_ARGS ?=
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/compare.py --scales $(BENCH_SCALES) $(BENCH_ARGS)
+
+bench-10m:
+	$(MAKE) bench BENCH_SCALES="100000 1000000 10000000"
+
+$(VENV)/.installed-bench: pyproject.toml | $(VENV)/.installed-test
 	bash scripts/ensure-system-packages.sh bench
-	$(BIN)/python benchmarks/store_modes.py
-	$(BIN)/python benchmarks/validation.py
-	$(BIN)/python benchmarks/api_documents.py
-	$(BIN)/python benchmarks/stores.py
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis benchmarks/out node_modules

@@ -4,7 +4,8 @@
 #   Chromium, the browser tests/test_query_page.py drives with Playwright (at /usr/bin/chromium);
 #   Node.js and npm, for YASGUI (the query page) and Comunica (tests/test_clients.py) from package-lock.json;
 #   Virtuoso (virtuoso-t), the second store of the remote-store and federation tests (tests/virtuoso.py).
-# With the argument "bench" it also installs what `make bench` needs: wrk, the HTTP load generator.
+# With the argument "bench" it also installs what `make bench` needs: wrk, the HTTP load generator of
+# benchmarks/compare.py (Virtuoso, its other system package, is in the list above already).
 # Runs as root on CI and on the project's machines; elsewhere it prints what to install and fails.
 set -euo pipefail
 missing=()
