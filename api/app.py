@@ -17,7 +17,8 @@ from gzg_graph.errors import GzgError, Overloaded, SourceError, StoreUnavailable
 from gzg_graph.namespaces import PREFIXES
 from gzg_graph.store import EmbeddedStore, Store
 from gzg_graph.store.factory import open_store
-from gzg_graph.store.pool import IsolatedStore, PoolLimits
+from gzg_graph.store.isolated import IsolatedStore
+from gzg_graph.store.pool import PoolLimits
 from gzg_graph.uris import UriPolicy
 from gzg_graph.validation import ValidationFailed
 

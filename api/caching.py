@@ -37,7 +37,8 @@ class ConditionalRequests:
     def __init__(self, app: ASGIApp, cache: AnswerCache | None = None):
         self.app = app
         self.cache = cache  # answers sent again under their tag (answer_cache.py)
-        self._written: tuple[str, datetime | None] = ("", None)  # (generation, when it was written)
+        # (generation, when it was written, that time as an HTTP date): read once per generation
+        self._written: tuple[str, datetime | None, str] = ("", None, "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(NOT_THE_STORE):
@@ -58,12 +59,13 @@ class ConditionalRequests:
         headers = Headers(scope=scope)
         etag = entity_tag(generation, scope, headers)
         if self._written[0] != generation:
-            self._written = (generation, _written(store))
-        modified = self._written[1]
+            written = _written(store)
+            self._written = (generation, written, format_datetime(written, usegmt=True) if written else "")
+        _, modified, last_modified = self._written
         if _not_modified(headers, etag, modified):
             validators = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept, Accept-Language"}
             if modified is not None:
-                validators["Last-Modified"] = format_datetime(modified, usegmt=True)
+                validators["Last-Modified"] = last_modified
             await Response(status_code=304, headers=validators)(scope, receive, send)
             return
         if self.cache is not None and self.cache.keeps(scope):
@@ -79,7 +81,7 @@ class ConditionalRequests:
                 response_headers["ETag"] = etag
                 response_headers.setdefault("Cache-Control", CACHE_CONTROL)
                 if modified is not None:
-                    response_headers["Last-Modified"] = format_datetime(modified, usegmt=True)
+                    response_headers["Last-Modified"] = last_modified
             await send(message)
 
         await self.app(scope, receive, sending)

@@ -8,10 +8,11 @@ the write token (:mod:`api.auth`) and are validated against the shapes before th
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -20,7 +21,7 @@ from gzg_graph.errors import QueryError
 from gzg_graph.publishing import describe
 from gzg_graph.publishing.service import service_description
 from gzg_graph.store import RdfFormat, ResultFormat, Store, detect_query_kind
-from gzg_graph.store.base import StreamedResult
+from gzg_graph.store.base import QueryResult, StreamedResult
 from gzg_graph.store.federation import ServiceFailed, ServiceRefused, resolve_services
 from gzg_graph.store.guard import QueryLimits, check_query, without_remote_text
 
@@ -43,6 +44,21 @@ FORMAT_HELP = (
     "The result format, overriding Accept: json, xml, csv, tsv (SELECT, ASK) or ttl, nt, nq, trig, jsonld, rdf "
     "(CONSTRUCT, DESCRIBE); a media type is accepted too."
 )
+#: The GET parameters, for OpenAPI (the route reads them itself).
+GET_PARAMETERS = [
+    {
+        "name": "query",
+        "in": "query",
+        "required": False,
+        "description": "The SPARQL query.",
+        "schema": {"type": "string"},
+    },
+    {"name": "format", "in": "query", "required": False, "description": FORMAT_HELP, "schema": {"type": "string"}},
+    *(
+        {"name": name, "in": "query", "required": False, "schema": {"type": "array", "items": {"type": "string"}}}
+        for name in ("default-graph-uri", "named-graph-uri")
+    ),
+]
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
@@ -59,27 +75,36 @@ DIRECT_UPDATE = "application/sparql-update"
         ),
         **errors(400, 406, 413, 502, 503),
     },
+    openapi_extra={"parameters": GET_PARAMETERS},
 )
-def sparql_get(
-    request: Request,
-    query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
-    format: Annotated[str | None, Query(description=FORMAT_HELP)] = None,
-    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
-    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    store: Store = Depends(get_store),
-    settings: Settings = Depends(get_settings),
-) -> Response:
-    if "update" in request.query_params:
+async def sparql_get(request: Request) -> Response:
+    """Parameters are read from the URL here, not declared to FastAPI, and the query is awaited on the query
+    pool's pipe: FastAPI's parameter solving and a thread hand-off cost more than a point query itself
+    (py-spy under wrk). OpenAPI still lists them (:data:`GET_PARAMETERS`)."""
+    params = request.query_params
+    if "update" in params:
         raise HTTPException(400, "an update is sent with POST (form field 'update' or application/sparql-update)")
-    if query is None and prefers_page(request):
+    settings: Settings = request.app.state.settings
+    queries = params.getlist("query")
+    if not queries and prefers_page(request):
         return query_page(request, settings)  # the query page for browsers (api/query_page.py)
-    if query is None:
+    store = await get_store(request)
+    if not queries:
         return _service_description(request, store, settings)
-    if len(request.query_params.getlist("query")) > 1:
+    if len(queries) > 1:
         raise HTTPException(400, "more than one 'query' parameter: send one query per request")
-    if len(query.encode("utf-8", errors="surrogatepass")) > settings.max_request_bytes:
+    if len(queries[0].encode("utf-8", errors="surrogatepass")) > settings.max_request_bytes:
         raise HTTPException(413, f"query larger than {settings.max_request_bytes} bytes")
-    return _run(request, store, settings, query, default_graph_uri, named_graph_uri, format)
+    formats = params.getlist("format")
+    return await _answer(
+        request,
+        store,
+        settings,
+        queries[0],
+        params.getlist("default-graph-uri") or None,
+        params.getlist("named-graph-uri") or None,
+        formats[-1] if formats else None,
+    )
 
 
 @router.post(
@@ -136,10 +161,8 @@ async def sparql_post(
             f"POST a query as {FORM} or {DIRECT}, an update as {FORM} or {DIRECT_UPDATE}, "
             f"not {content_type or 'no content type'}",
         )
-    # the query itself runs in a worker process; this thread only waits for it (see gzg_graph.store.pool)
     formats = params.get("format")
-    return await run_in_threadpool(
-        _run,
+    return await _answer(
         request,
         store,
         settings,
@@ -163,6 +186,66 @@ def _service_description(request: Request, store: Store, settings: Settings) -> 
     return Response(body, media_type=rdf_media_type(RdfFormat(media_type)), headers={"Vary": "Accept"})
 
 
+#: Queries up to this size are checked in the event loop; longer ones (tokenising takes time) in a thread.
+INLINE_QUERY_CHARS = 20_000
+
+
+async def _answer(
+    request: Request,
+    store: Store,
+    settings: Settings,
+    query: str,
+    default_graphs: list[str] | None,
+    named_graphs: list[str] | None,
+    format_name: str | None = None,
+) -> Response:
+    """Check the request, then await the store's answer; the query itself runs in a worker process
+    (:mod:`gzg_graph.store.pool`), so the event loop only waits. Queries with ``SERVICE`` calls and very long
+    queries are handled in a thread, as they block while they are resolved or checked."""
+    args = (request, store, settings, query, default_graphs, named_graphs, format_name)
+    if len(query) > INLINE_QUERY_CHARS:
+        return await run_in_threadpool(_run, *args)
+    prepared = _prepare(*args)
+    if prepared.calls_service:
+        return await run_in_threadpool(_run, *args)
+    result = await store.query_stream_async(query, prepared.fmt, **prepared.options)
+    return _response(result, prepared.media_type)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    query: str
+    fmt: ResultFormat | RdfFormat
+    media_type: str
+    calls_service: bool
+    options: dict[str, Any]
+
+
+def _prepare(
+    request: Request,
+    store: Store,
+    settings: Settings,
+    query: str,
+    default_graphs: list[str] | None,
+    named_graphs: list[str] | None,
+    format_name: str | None = None,
+) -> _Prepared:
+    """The checks every query passes (graph IRIs, size, nesting, SERVICE allow-list: 400), and its format."""
+    calls_service = check_query(query, QueryLimits.from_settings(settings))  # size, nesting, SERVICE: 400
+    kind = detect_query_kind(query)
+    if kind == "update":
+        raise HTTPException(
+            400, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE expected); updates are not accepted here"
+        )
+    fmt, media_type = _result_format(kind, request.headers.get("accept"), format_name)
+    options = {
+        "default_graphs": graph_iris(default_graphs, "default-graph-uri"),
+        "named_graphs": graph_iris(named_graphs, "named-graph-uri"),
+        "base_iri": f"{settings.base_uri}/sparql",
+    }
+    return _Prepared(query, fmt, media_type, calls_service, options)
+
+
 def _run(
     request: Request,
     store: Store,
@@ -172,16 +255,9 @@ def _run(
     named_graphs: list[str] | None,
     format_name: str | None = None,
 ) -> Response:
-    default_graphs = graph_iris(default_graphs, "default-graph-uri")
-    named_graphs = graph_iris(named_graphs, "named-graph-uri")
-    calls_service = check_query(query, QueryLimits.from_settings(settings))  # size, nesting, SERVICE: 400
-    kind = detect_query_kind(query)
-    if kind == "update":
-        raise HTTPException(
-            400, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE expected); updates are not accepted here"
-        )
-    fmt, media_type = _result_format(kind, request.headers.get("accept"), format_name)
-    if calls_service:  # the SERVICE calls are ours, in the forms every endpoint answers (federation.py)
+    """The whole answer in this (worker) thread: for queries whose checks or SERVICE calls block."""
+    prepared = _prepare(request, store, settings, query, default_graphs, named_graphs, format_name)
+    if prepared.calls_service:  # the SERVICE calls are ours, in the forms every endpoint answers (federation.py)
         try:
             query = resolve_services(query, settings.query_timeout_seconds, settings.max_result_bytes)
         except ServiceRefused:
@@ -189,11 +265,13 @@ def _run(
         except ServiceFailed as e:
             raise HTTPException(502, str(e)) from None
     try:
-        result = store.query_stream(
-            query, fmt, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=f"{settings.base_uri}/sparql"
-        )
+        result = store.query_stream(query, prepared.fmt, **prepared.options)
     except QueryError as e:
-        raise without_remote_text(e) if calls_service else e from None
+        raise without_remote_text(e) if prepared.calls_service else e from None
+    return _response(result, prepared.media_type)
+
+
+def _response(result: QueryResult | StreamedResult, media_type: str) -> Response:
     charset = "; charset=utf-8" if media_type.startswith("text/") or "json" in media_type else ""
     headers = {"Vary": "Accept"}
     if isinstance(result, StreamedResult):  # a large result: passed on while the engine writes it

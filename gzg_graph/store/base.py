@@ -8,6 +8,7 @@ hands back rdflib terms: it has a SPARQL default here, and a native fast path wh
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import json
@@ -129,6 +130,13 @@ class Store(ABC):
         """Like :meth:`query`, but a large result may come back as a :class:`StreamedResult`, passed on while
         it is produced instead of held in memory. A store that cannot stream answers as :meth:`query` does."""
         return self.query(sparql, result_format, **options)
+
+    async def query_stream_async(
+        self, sparql: str, result_format: ResultFormat | RdfFormat | None = None, **options: Any
+    ) -> QueryResult | StreamedResult:
+        """:meth:`query_stream` for an event loop: by default in a thread; a store that can wait for its answer
+        without one (the query pool) does, saving a thread hand-off per query."""
+        return await asyncio.to_thread(self.query_stream, sparql, result_format, **options)
 
     @abstractmethod
     def update(

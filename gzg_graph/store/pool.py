@@ -13,42 +13,33 @@ huge result grows the process. So :class:`QueryPool` keeps a few worker processe
 * when every worker is busy and ``waiting`` requests already wait, the next one is refused at once
   (:class:`~gzg_graph.errors.Overloaded`) instead of queueing for ever.
 
-:class:`IsolatedStore` puts the pool behind the :class:`~gzg_graph.store.base.Store` interface: queries go
-to the workers, everything else (writes, the neighbourhood reads of validation) to the embedded store.
+:class:`~.isolated.IsolatedStore` puts the pool behind the :class:`~gzg_graph.store.base.Store` interface.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import queue
 import threading
 import time
-from collections.abc import Collection, Generator, Iterator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
-
-from rdflib import URIRef
-from rdflib.term import Node
 
 from ..config import Settings
 from ..errors import GzgError, Overloaded, QueryCrashed, QueryError, QueryTimeout
 from ..formats import RdfFormat, ResultFormat
 from .base import (
-    Bindings,
-    Change,
-    ChangeCheck,
-    GraphInfo,
     QueryResult,
-    Store,
     StreamedResult,
-    Triple,
 )
-from .embedded import EmbeddedStore
-from .updates import UsingDataset
 from .worker import ERRORS, Request, serve
 
 log = logging.getLogger(__name__)
@@ -150,7 +141,73 @@ class QueryPool:
         stream early (a client that went away) stops the worker at once instead of letting it run on."""
         return self._submit(Request(sparql, result_format, options, stream=True))
 
+    async def stream_async(
+        self, sparql: str, result_format: ResultFormat | RdfFormat | None = None, **options: Any
+    ) -> QueryResult | StreamedResult:
+        """:meth:`stream` for an event loop: the worker's answer is awaited on its pipe, not in a thread.
+
+        Only the rare waits (every worker busy, a worker still loading, replacing one) go to a thread. A
+        request cancelled while its worker computes (the client went away) replaces that worker."""
+        request = Request(sparql, result_format, options, stream=True)
+        self._admit()
+        streaming = False
+        try:
+            worker = await self._take_idle()
+            deadline = time.monotonic() + self.limits.timeout
+            sent = False
+            try:
+                if not worker.ready:
+                    await asyncio.to_thread(worker.wait_ready, _STARTUP_SECONDS)
+                    deadline = time.monotonic() + self.limits.timeout
+                worker.connection.send(request)
+                sent = True
+                if not await _readable(worker.connection, deadline - time.monotonic()):
+                    await asyncio.to_thread(self._replace, worker, "timeout")
+                    raise self._timeout()
+                outcome, payload = worker.connection.recv()
+            except (EOFError, OSError):
+                raise self._crashed(worker) from None
+            except asyncio.CancelledError:
+                if sent or not worker.ready:  # an answer (or a start) under way would reach the next query
+                    self._replace(worker, "request cancelled")
+                else:
+                    self._idle.put(worker)
+                raise
+            result = self._outcome(worker, outcome, payload, deadline)
+            streaming = isinstance(result, StreamedResult)
+            return result
+        finally:
+            if not streaming:
+                self._admission.release()
+
+    async def _take_idle(self) -> _Worker:
+        """An idle worker; when every one is busy, waited for in a thread, and given back if the wait is
+        cancelled (the thread goes on and would otherwise take a worker nobody uses)."""
+        with contextlib.suppress(queue.Empty):
+            return self._idle.get_nowait()
+        taking = asyncio.ensure_future(asyncio.to_thread(self._next_idle))
+        try:
+            return await asyncio.shield(taking)
+        except asyncio.CancelledError:
+            taking.add_done_callback(self._give_back)
+            raise
+
+    def _give_back(self, taken: asyncio.Future[_Worker]) -> None:
+        if not taken.cancelled() and taken.exception() is None:
+            self._idle.put(taken.result())
+
     def _submit(self, request: Request) -> QueryResult | StreamedResult:
+        self._admit()
+        streaming = False
+        try:
+            result = self._run(self._next_idle(), request)
+            streaming = isinstance(result, StreamedResult)
+            return result
+        finally:
+            if not streaming:  # a stream gives its admission back when it ends
+                self._admission.release()
+
+    def _admit(self) -> None:
         if self._closed:
             raise GzgError("the query pool is closed")
         if not self._admission.acquire(blocking=False):
@@ -159,18 +216,12 @@ class QueryPool:
                 "queries wait already; try again in a moment",
                 retry_after=1,
             )
-        streaming = False
+
+    def _next_idle(self) -> _Worker:
         try:
-            try:
-                worker = self._idle.get(timeout=self.limits.timeout)
-            except queue.Empty:
-                raise Overloaded("no query worker became free in time; try again in a moment") from None
-            result = self._run(worker, request)
-            streaming = isinstance(result, StreamedResult)
-            return result
-        finally:
-            if not streaming:  # a stream gives its admission back when it ends
-                self._admission.release()
+            return self._idle.get(timeout=self.limits.timeout)
+        except queue.Empty:
+            raise Overloaded("no query worker became free in time; try again in a moment") from None
 
     def _run(self, worker: _Worker, request: Request) -> QueryResult | StreamedResult:
         deadline = time.monotonic() + self.limits.timeout
@@ -181,6 +232,10 @@ class QueryPool:
             outcome, payload = self._receive(worker, deadline)
         except (EOFError, OSError):
             raise self._crashed(worker) from None
+        return self._outcome(worker, outcome, payload, deadline)
+
+    def _outcome(self, worker: _Worker, outcome: str, payload: Any, deadline: float) -> QueryResult | StreamedResult:
+        """A worker's first answer to a request: a result, the first piece of a stream, or an error."""
         if outcome == "chunk":
             kind, media_type, first = payload
             return StreamedResult(kind, media_type, self._rest(worker, first, deadline))
@@ -193,12 +248,15 @@ class QueryPool:
         """The worker's next message, or a QueryTimeout (and a fresh worker) when the deadline passes first."""
         if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
             self._replace(worker, "timeout")
-            raise QueryTimeout(
-                f"the query ran longer than {self.limits.timeout:g} s and was stopped "
-                "(GZG_QUERY_TIMEOUT); narrow it or add a LIMIT"
-            )
+            raise self._timeout()
         message: tuple[str, Any] = worker.connection.recv()
         return message
+
+    def _timeout(self) -> QueryTimeout:
+        return QueryTimeout(
+            f"the query ran longer than {self.limits.timeout:g} s and was stopped "
+            "(GZG_QUERY_TIMEOUT); narrow it or add a LIMIT"
+        )
 
     def _rest(self, worker: _Worker, first: bytes, deadline: float) -> Generator[bytes, None, None]:
         """The pieces of a streamed result; the worker goes back to the pool after the last one."""
@@ -257,89 +315,22 @@ class QueryPool:
         self._workers.clear()
 
 
-class IsolatedStore(Store):
-    """The embedded store, with every query evaluated in a :class:`QueryPool`."""
+async def _readable(connection: Connection, timeout: float) -> bool:
+    """Wait in the event loop until ``connection`` has a message, at most ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+    descriptor = connection.fileno()
 
-    def __init__(self, store: EmbeddedStore, limits: PoolLimits | None = None):
-        if store.directory is None:
-            raise GzgError("query isolation needs a store with a directory (its workers load its snapshot)")
-        self.store = store
-        self.pool = QueryPool(store.directory, limits, store.prefixes)
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
 
-    def query(
-        self,
-        sparql: str,
-        result_format: ResultFormat | RdfFormat | None = None,
-        *,
-        union_default_graph: bool = True,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-        bindings: Bindings | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        return self.pool.query(
-            sparql,
-            result_format,
-            union_default_graph=union_default_graph,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            bindings=bindings,
-            base_iri=base_iri,
-        )
-
-    def query_stream(
-        self, sparql: str, result_format: ResultFormat | RdfFormat | None = None, **options: Any
-    ) -> QueryResult | StreamedResult:
-        return self.pool.stream(sparql, result_format, **options)
-
-    def update(
-        self,
-        sparql: str,
-        *,
-        using: UsingDataset | None = None,
-        base_iri: str | None = None,
-        check: ChangeCheck | None = None,
-    ) -> Change:
-        return self.store.update(sparql, using=using, base_iri=base_iri, check=check)
-
-    def replace_graphs(self, graphs: Mapping[str, bytes], *, drop_others: bool = False) -> None:
-        self.store.replace_graphs(graphs, drop_others=drop_others)
-
-    def add(self, graph: str, ntriples: bytes) -> None:
-        self.store.add(graph, ntriples)
-
-    def graphs(self) -> list[GraphInfo]:
-        return self.store.graphs()
-
-    def has_graph(self, name: str) -> bool:
-        return self.store.has_graph(name)
-
-    def manifest(self) -> dict[str, Any]:
-        return self.store.manifest()
-
-    def export(self, fmt: RdfFormat, graph: str | None = None) -> bytes:
-        return self.store.export(fmt, graph)
-
-    def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
-        return self.store.triples_from(subjects, skip=skip)
-
-    def triples_to(self, objects: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
-        return self.store.triples_to(objects, predicates)
-
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        with self.store.locked():
-            yield
-
-    def refresh(self) -> bool:
-        return self.store.refresh()
-
-    @property
-    def generation(self) -> str | None:
-        return self.store.generation
-
-    def __len__(self) -> int:
-        return len(self.store)
-
-    def close(self) -> None:
-        self.pool.close()
+    loop.add_reader(descriptor, wake)
+    try:
+        await asyncio.wait_for(ready, max(0.0, timeout))
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(descriptor)
+        os.set_blocking(descriptor, True)  # uvloop made it non-blocking; the pipe's reads expect whole messages
+    return True
