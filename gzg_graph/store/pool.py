@@ -3,7 +3,7 @@
 One query must cost its own request only. pyoxigraph evaluates in the calling process, where a query
 that crashes the engine kills the server, a runaway one keeps a core and its memory until it ends, and a
 huge result grows the process. So :class:`QueryPool` keeps a few worker processes, each holding the store
-(loaded from the embedded store's snapshot, and reloaded when a newer generation is written):
+(loaded from the embedded store's snapshot; it catches up with a newer generation by applying its deltas):
 
 * a query that runs past ``timeout`` is stopped by killing its worker (its memory goes with it) and a
   fresh worker takes its place (:class:`~gzg_graph.errors.QueryTimeout`);
