@@ -19,7 +19,7 @@ from ..errors import GzgError
 from ..formats import RdfFormat
 from ..sources.rdf import parse_turtle, read_rdf_file
 from ..uris import UriPolicy
-from ..validation import ValidationFailed, ValidationReport, load_shapes, validate_change
+from ..validation import ValidationFailed, ValidationReport, load_shapes, validate_change, validate_ntriples
 from ..validation import validate as run_validate
 from ..writes import add_validated
 from .common import (
@@ -91,7 +91,9 @@ def validate(
     try:
         shapes = load_shapes(settings.shapes, uris)
         ontology = parse_turtle(settings.ontology / "gzg.ttl", uris) if inference is Inference.rdfs else None
-        if whole_store:
+        if whole_store and inference is Inference.none:  # no rdflib copy of the whole store
+            report = validate_ntriples(open_store(settings).export(RdfFormat.NTRIPLES), shapes)
+        elif whole_store:
             data = Graph().parse(data=open_store(settings).export(RdfFormat.NTRIPLES).decode("utf-8"), format="nt")
             report = run_validate(data, shapes, ontology=ontology, inference=inference.value)
         else:

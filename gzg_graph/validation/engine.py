@@ -29,7 +29,7 @@ What a pyshacl upgrade must check (``pyproject.toml`` pins the minor version for
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from pyshacl.functions import apply_functions, gather_functions, unapply_functions
 from pyshacl.graph_abstraction import DataGraph
@@ -41,7 +41,10 @@ from pyshacl.validator import Validator
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from ..namespaces import SH
+
 _WARM_UP_NODE = URIRef("urn:gzg:warm-up")
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
 class FocusedValidator:
@@ -90,6 +93,38 @@ class FocusedValidator:
                     targeted = [node for node in shape.focus_nodes(data_graph) if node in focus]
                     if targeted:
                         shape_conforms, shape_results = shape.validate(executor, data_graph, focus=targeted)
+                        conforms = conforms and shape_conforms
+                        results.extend(shape_results)
+            finally:
+                unapply_functions(self._functions, data_graph)
+        report, _ = Validator.create_validation_report(self._shapes_graph, conforms, results)
+        return report
+
+    @property
+    def targeted(self) -> list[Node]:
+        """The shapes that declare targets (the ones a full validation starts from)."""
+        return [shape.node for shape in self._shapes if any((shape.node, p, None) in self.shapes for p in _TARGETS)]
+
+    def validate_pairs(
+        self, data: Graph, pairs: Mapping[Node, Collection[Node]], everything: Collection[Node] = ()
+    ) -> Graph:
+        """The sh:ValidationReport of each shape for the focus nodes ``pairs`` gives it (found by the caller,
+        not by pyshacl); the shapes in ``everything`` for all their targets, as pyshacl finds them."""
+        data_graph = DataGraph.from_rdflib(data)
+        executor = self._executor()
+        results: list = []
+        conforms = True
+        with self._lock:
+            apply_functions(executor, self._functions, data_graph)
+            try:
+                for shape in self._shapes:
+                    focus = (
+                        list(shape.focus_nodes(data_graph))
+                        if shape.node in everything
+                        else list(pairs.get(shape.node, ()))
+                    )
+                    if focus:
+                        shape_conforms, shape_results = shape.validate(executor, data_graph, focus=focus)
                         conforms = conforms and shape_conforms
                         results.extend(shape_results)
             finally:

@@ -7,6 +7,7 @@ Which nodes, and how much of the graph around them, follow from what the shapes 
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -84,15 +85,20 @@ def validate_change(added: Graph, removed: Graph | None, state: Graph | Store, s
         focus |= frontier
     if not focus:
         return ValidationReport(True, [], Graph())
-    data = _neighbourhood(focus, reader, added, removed, inverse, unread)
+    data = neighbourhood(focus, reader, added, removed, inverse, unread)
     # Only the focus nodes are validated: the other nodes of the neighbourhood sit at its edge, where their
     # own neighbourhood is cut off (and they did not change).
     report_graph = focused_validator(shapes).validate(data, focus)
     return report_from_graph(report_graph, shapes)
 
 
-def _neighbourhood(
-    focus: set[Node], reader: StateReader, added: Graph, removed: Graph, inverse: set[URIRef], unread: frozenset[URIRef]
+def neighbourhood(
+    focus: set[Node],
+    reader: StateReader | Any,
+    added: Graph,
+    removed: Graph,
+    inverse: set[URIRef],
+    unread: frozenset[URIRef],
 ) -> Graph:
     """The triples within reach of the focus nodes, as they will be after the change."""
     gone = {_identity(t) for t in removed}

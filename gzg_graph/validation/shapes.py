@@ -129,11 +129,11 @@ def deep_predicates(shapes: Graph) -> set[URIRef]:
         for p, deep, _ in _path_predicates(shapes, path, shape in nested)
         if deep
     }
-    found |= _sparql_predicates(shapes)
+    found |= sparql_predicates(shapes)
     return found
 
 
-def _sparql_predicates(shapes: Graph) -> set[URIRef]:
+def sparql_predicates(shapes: Graph) -> set[URIRef]:
     """Every IRI a SPARQL query in the shapes names: in full, with a declared prefix, or as the relative
     ``"ns/gzg#..."`` our queries build with ``IRI(CONCAT(...))`` to stay independent of the base URI.
     Over-counting is safe: it only re-checks more."""
