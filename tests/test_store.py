@@ -115,6 +115,10 @@ def test_native_neighbourhood_reads_equal_the_sparql_ones_every_store_has():
     assert (URIRef(ex + "p1"), URIRef(ex + "amount"), Literal("35000000", datatype=XSD.decimal)) in native
     assert (URIRef(ex + "p1"), URIRef(ex + "code"), Literal("BL")) in native  # plain, as rdflib parses it
     assert store.triples_from(nodes) == Store.triples_from(store, nodes)
+    amounts = store.triples_from(nodes, predicates={URIRef(ex + "amount"), hub}, skip={hub})  # one predicate read
+    assert amounts == Store.triples_from(store, nodes, predicates={URIRef(ex + "amount"), hub}, skip={hub})
+    assert amounts == {t for t in native if t[1] == URIRef(ex + "amount")} and amounts
+    assert store.triples_from(nodes, predicates=set()) == Store.triples_from(store, nodes, predicates=set()) == set()
     incoming = store.triples_to(nodes, {call})
     assert (
         incoming

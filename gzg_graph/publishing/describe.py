@@ -82,7 +82,7 @@ def _incoming(store: Store, graph: Graph, resource: URIRef, uris: UriPolicy) -> 
     found |= store.triples_to([resource], [uris.ns.oproep, uris.ns.gebruiktBouwsteen, DCTERMS.subject])
     sources = {s for s, _, _ in found if s != resource}
     roles = {o for p in participations for o in graph.objects(p, M8G.role)}
-    found |= {t for t in store.triples_from(sources | roles) if t[1] in LABELS}
+    found |= store.triples_from(sources | roles, predicates=LABELS)  # not an organisation's thousands of links
     return found
 
 

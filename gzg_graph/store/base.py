@@ -198,10 +198,21 @@ class Store(ABC):
     # labels do not survive between queries, so only IRIs are followed), and overridden by stores that can
     # match triple patterns natively, which is many times faster than a query plus a parse.
 
-    def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
-        """The triples (over all graphs) whose subject is one of ``subjects``, except over ``skip``."""
+    def triples_from(
+        self,
+        subjects: Collection[Node],
+        *,
+        skip: Collection[URIRef] = (),
+        predicates: Collection[URIRef] | None = None,
+    ) -> set[Triple]:
+        """The triples (over all graphs) whose subject is one of ``subjects``, except over ``skip``, and only
+        over one of ``predicates`` if given (a label read of a thing with thousands of links reads its labels)."""
+        if predicates is not None and not predicates:
+            return set()
         unless = f"FILTER(?p NOT IN ({', '.join(sparql_term(p) for p in sorted(skip))}))" if skip else ""
-        return self._select_triples("SELECT ?s ?p ?o WHERE { VALUES ?s { %s } ?s ?p ?o " + unless + " }", subjects)
+        only = f"VALUES ?p {{ {' '.join(sparql_term(p) for p in sorted(predicates))} }}" if predicates else ""
+        template = "SELECT ?s ?p ?o WHERE { VALUES ?s { %s } " + only.replace("%", "%%") + " ?s ?p ?o " + unless + " }"
+        return self._select_triples(template, subjects)
 
     def triples_to(self, objects: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
         """The triples (over all graphs) from an IRI to one of ``objects``, over one of ``predicates`` if given."""

@@ -150,20 +150,23 @@ class EmbeddedStore(Store):
         except (OSError, ValueError, TypeError, RuntimeError) as e:  # e.g. an unknown function: RuntimeError
             raise QueryError(f"SPARQL evaluation error: {e}") from e
 
-    def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
+    def triples_from(
+        self, subjects: Collection[Node], *, skip: Collection[URIRef] = (), predicates: Collection[URIRef] | None = None
+    ) -> set[Triple]:
         skipped = {ox.NamedNode(p) for p in skip}
+        links: list[ox.NamedNode | None] = [None]
+        if predicates is not None:  # one pattern read per predicate: never every triple of a much-linked thing
+            links = [ox.NamedNode(p) for p in predicates if p not in skip]
         found: set[Triple] = set()
         with self._gate.reading():
-            self._triples_from(subjects, skipped, found)
+            for subject in (s for s in subjects if not isinstance(s, Literal)):
+                for quad in (q for link in links for q in self._quads_from(subject, link)):
+                    if quad.predicate not in skipped:
+                        found.add((subject, URIRef(quad.predicate.value), to_rdflib(quad.object)))
         return found
 
-    def _triples_from(self, subjects: Collection[Node], skipped: set[ox.NamedNode], found: set[Triple]) -> None:
-        for subject in subjects:
-            if isinstance(subject, Literal):
-                continue
-            for quad in self._store.quads_for_pattern(to_oxigraph_resource(subject), None, None, DEFAULT):
-                if quad.predicate not in skipped:
-                    found.add((subject, URIRef(quad.predicate.value), to_rdflib(quad.object)))
+    def _quads_from(self, subject: Node, predicate: ox.NamedNode | None) -> Iterator[ox.Quad]:
+        return self._store.quads_for_pattern(to_oxigraph_resource(subject), predicate, None, DEFAULT)
 
     def triples_to(self, objects: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
         found: set[Triple] = set()

@@ -89,8 +89,10 @@ class IsolatedStore(Store):
     def export(self, fmt: RdfFormat, graph: str | None = None) -> bytes:
         return self.store.export(fmt, graph)
 
-    def triples_from(self, subjects: Collection[Node], *, skip: Collection[URIRef] = ()) -> set[Triple]:
-        return self.store.triples_from(subjects, skip=skip)
+    def triples_from(
+        self, subjects: Collection[Node], *, skip: Collection[URIRef] = (), predicates: Collection[URIRef] | None = None
+    ) -> set[Triple]:
+        return self.store.triples_from(subjects, skip=skip, predicates=predicates)
 
     def triples_to(self, objects: Collection[Node], predicates: Collection[URIRef] | None = None) -> set[Triple]:
         return self.store.triples_to(objects, predicates)
