@@ -188,8 +188,8 @@ def test_load_refuses_a_violating_file_and_leaves_the_store_as_it_was(own_store,
 
     generation = EmbeddedStore(own_store).generation
 
-    def content() -> bytes:  # the snapshot file itself: byte for byte
-        return (own_store / generation / "data.nq").read_bytes()
+    def content() -> dict[str, bytes]:  # the generation's files themselves: byte for byte
+        return {path.name: path.read_bytes() for path in sorted((own_store / generation).iterdir())}
 
     before = content()
     result = gzg("load", str(files["too-much"]), "--store-dir", str(own_store))

@@ -111,7 +111,7 @@ def odd_mutations(draw, base: Graph) -> tuple[Graph, Graph]:
 
 def test_same_report_on_generated_mutations(base, shapes):
     @given(st.one_of(mutations(base), odd_mutations(base)))
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
     def check(change):
         added, removed = change
         assert_same(changed(base, added, removed), shapes)
@@ -154,7 +154,7 @@ def by_value(value: str | None):
     return number_or_text(value.replace("+00:00", "Z") if value else value)
 
 
-@pytest.mark.parametrize("name", CASE_NAMES)
+@pytest.mark.parametrize("name", CASE_NAMES[::3])  # a third of the cases: the reading differs, not the checks
 def test_n_triples_validated_without_rdflib_give_the_same_report(name, base, shapes):
     """validate_ntriples (pyshacl over each suspect's neighbourhood) reports what validate reports."""
     data = changed(base, *case_change(name, base))
