@@ -1,10 +1,10 @@
 """Latency of filtered collections, in process (the library: select, run, JSON-LD) and over HTTP (httpx against a
 running ``gzg serve``), each request a selection not asked before (no order or answer kept from an earlier one).
 
-    python benchmarks/collections.py STORE_DIR [URL] [--generated] [--repeat N]
+    python benchmarks/collections.py STORE_DIR [URL] [--repeat N]
 
-``--generated`` picks selections of benchmarks/generate.py's data (a store with its graph added, e.g. by
-``benchmarks/example_queries.py --generated 1000000``); without it, of the real graph.
+The selections name the real local governments, which are also the members of benchmarks/generate.py's
+consortia: the same cases fit the real graph and one with generated data added.
 """
 
 from __future__ import annotations
@@ -26,27 +26,7 @@ from gzg_graph.uris import UriPolicy
 Case = tuple[str, str, list[dict[str, str]]]  # label, collection, distinct selections
 
 
-def cases(store: EmbeddedStore, generated: bool) -> list[Case]:
-    if generated:
-        units = [f"http://data.lblod.info/id/bestuurseenheden/synthetic-{i:05d}" for i in range(300)]
-        return [
-            (
-                "projects of a local government as penhouder",
-                "projects",
-                [{"localGovernment": u, "role": "penhouder"} for u in units],
-            ),
-            (
-                "projects of a local government, searched",
-                "projects",
-                [{"localGovernment": u, "q": f"project {i % 9 + 1}"} for i, u in enumerate(units)],
-            ),
-            ("local governments, searched", "local-governments", [{"q": f"gemeente {i}"} for i in range(300)]),
-            (
-                "local governments taking part, searched",
-                "local-governments",
-                [{"participates": "yes", "q": f"gemeente {i}"} for i in range(300)],
-            ),
-        ]
+def cases(store: EmbeddedStore) -> list[Case]:
     rows = store.select(
         "SELECT ?unit ?name WHERE { ?unit a <http://data.vlaanderen.be/ns/besluit#Bestuurseenheid> ; "
         "<http://www.w3.org/2004/02/skos/core#prefLabel> ?name } ORDER BY ?unit"
@@ -112,13 +92,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("store", help="a built store directory")
     parser.add_argument("url", nargs="?", help="a gzg serve on that store, e.g. http://127.0.0.1:8000")
-    parser.add_argument("--generated", action="store_true", help="selections of the generated data")
     parser.add_argument("--repeat", type=int, default=100, help="distinct selections per case (100)")
     args = parser.parse_args()
     uris = UriPolicy(Settings.from_env().base_uri)
     store = EmbeddedStore(args.store, prefixes={**PREFIXES, "gzg": str(uris.ns)}, create=False)
     print(f"{len(store):,} triples")
-    for case in cases(store, args.generated):
+    for case in cases(store):
         print(f"{case[0]:45} in process (JSON-LD) {in_process(store, uris, case, args.repeat)}")
         if args.url:
             for half, fmt in enumerate(("jsonld", "csv")):

@@ -47,6 +47,7 @@ from typing import Any
 import httpx
 from generate import BASE as GENERATED_BASE
 from generate import generate
+from generate import path as generated_path
 
 from gzg_graph import __version__
 from gzg_graph.errors import GzgError
@@ -164,7 +165,7 @@ def add_generated(store_dir: Path, base: str, triples: int, alone: bool) -> dict
     """About ``triples`` generated triples (benchmarks/generate.py, seeded) written as the named graph
     ``{base}/id/dataset/benchmark`` with the project's own write path (``replace_graphs``)."""
     started = time.perf_counter()
-    cached = (OUT / f"synthetic-{triples}-seed42.nt").exists()  # generate() reuses its file
+    cached = generated_path(triples).exists()  # generate() reuses its file
     path = generate(triples)
     generated = time.perf_counter() - started
     started = time.perf_counter()
