@@ -15,9 +15,9 @@ from wrk in a separate process (``bench_load.py``). Each server's peak RSS (its 
 while it is loaded and queried. Tables on stdout (``bench_report.py``), with the issue's targets checked; every
 figure in ``benchmarks/out/compare-<timestamp>.json``.
 
-    python benchmarks/compare.py [--scales 100000 1000000] [--seconds 3] [--mix-seconds 10] [--clients 1 8 32]
+    python benchmarks/compare.py [--scales 100000 1000000] [--seconds 3] [--mix-seconds 5] [--clients 1 8 32]
         [--timeout 20]
-        [--systems gzg oxigraph virtuoso rdflib] [--validation-limit 180]
+        [--systems gzg oxigraph virtuoso rdflib] [--validation-limit 150]
 """
 
 from __future__ import annotations

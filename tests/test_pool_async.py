@@ -8,6 +8,7 @@ nor lose a worker.
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 
 import pytest
@@ -93,5 +94,20 @@ def test_a_request_cancelled_while_waiting_for_a_worker_gives_it_back(pool_store
 
         assert uvloop.run(scenario()).endswith(b"true}")
         assert pool._idle.qsize() == 1 and len(pool._workers) == 1
+    finally:
+        pool.close()
+
+
+def test_a_streamed_result_dropped_unread_frees_its_worker(pool_store):
+    """A client that goes away before its large answer is sent leaves the stream unread: dropping it must stop
+    the worker blocked on the full pipe and give the pool its place back (it once kept both for ever)."""
+    pool = QueryPool(pool_store, PoolLimits(workers=1, waiting=0, timeout=20))
+    try:
+        result = pool.stream(EVERYTHING, ResultFormat.JSON)
+        assert isinstance(result, StreamedResult)
+        del result
+        gc.collect()
+        assert pool.query(ASK, ResultFormat.JSON).body.endswith(b"true}")
+        assert pool.restarts == 1
     finally:
         pool.close()

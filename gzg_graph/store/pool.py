@@ -238,7 +238,9 @@ class QueryPool:
         """A worker's first answer to a request: a result, the first piece of a stream, or an error."""
         if outcome == "chunk":
             kind, media_type, first = payload
-            return StreamedResult(kind, media_type, self._rest(worker, first, deadline))
+            chunks = self._rest(worker, first, deadline)
+            next(chunks)  # started: closing it, or dropping it unread (a client gone first), frees the worker
+            return StreamedResult(kind, media_type, chunks)
         self._idle.put(worker)
         if outcome == "ok":
             return QueryResult(*payload)
@@ -259,9 +261,13 @@ class QueryPool:
         )
 
     def _rest(self, worker: _Worker, first: bytes, deadline: float) -> Generator[bytes, None, None]:
-        """The pieces of a streamed result; the worker goes back to the pool after the last one."""
+        """The pieces of a streamed result; the worker goes back to the pool after the last one.
+
+        Its first step yields nothing and is taken by :meth:`_outcome`: a generator never started would not
+        run its ``finally`` when closed or collected, leaving its worker blocked on a full pipe for ever."""
         finished = False
         try:
+            yield b""
             yield first
             while True:
                 try:
