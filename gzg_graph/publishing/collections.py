@@ -247,10 +247,11 @@ def _is_number(raw: str) -> bool:
 
 def _member_graph(store: Store, collection: Collection, members: list[str]) -> Graph:
     graph = Graph()
-    own = [t for t in store.triples_from([URIRef(m) for m in members]) if t[1] in collection.predicates]
+    # read by predicate: a member or a linked organisation may have thousands of other links (its roles)
+    own = list(store.triples_from([URIRef(m) for m in members], predicates=collection.predicates))
     linked_predicates = {f.predicate for f in collection.fields if f.linked}
     targets = {o for _, p, o in own if p in linked_predicates and isinstance(o, URIRef)}
-    for triple in own + [t for t in store.triples_from(targets) if t[1] in LABELS]:
+    for triple in own + list(store.triples_from(targets, predicates=LABELS)):
         graph.add(triple)
     return graph
 
