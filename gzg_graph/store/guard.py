@@ -15,6 +15,7 @@ the API answers 400 and the CLI prints one line; no connection is ever made for 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -87,9 +88,24 @@ class Prologue:
         return None
 
 
+#: Queries up to this length have their check remembered (a client repeats its queries; checking a query
+#: of a few kilobytes costs about half a millisecond, more than a point query itself takes).
+REMEMBERED_CHARS = 16 * 1024
+
+
 def check_query(sparql: str, limits: QueryLimits) -> bool:
     """Raise QueryError when ``sparql`` (a query or update) exceeds ``limits`` or calls a SERVICE not allowed;
-    else return whether it calls an (allowed) SERVICE, whose failures :func:`without_remote_text` hides."""
+    else return whether it calls an (allowed) SERVICE, whose failures :func:`without_remote_text` hides.
+    A query that passed is remembered (a refused one is checked again: its error is raised each time)."""
+    return _remembered(sparql, limits) if len(sparql) <= REMEMBERED_CHARS else _check(sparql, limits)
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered(sparql: str, limits: QueryLimits) -> bool:
+    return _check(sparql, limits)
+
+
+def _check(sparql: str, limits: QueryLimits) -> bool:
     size = len(sparql.encode("utf-8", errors="surrogatepass"))
     if size > limits.max_bytes:
         raise QueryError(f"the query is {size} bytes long; at most {limits.max_bytes} are accepted")
