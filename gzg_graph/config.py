@@ -88,7 +88,7 @@ class Settings:
     max_request_bytes: int = 10 * 1024 * 1024
     query_timeout_seconds: float = 30.0
     query_workers: int = 2
-    query_waiting: int = 64  # queued, not refused, up to this many: 8 or 32 clients at once are normal traffic
+    query_waiting: int = 16  # queued, not refused: 8 clients at once are normal; 40 slow queries are not
     query_memory_mb: int = 4096
     max_result_bytes: int = 64 * 1024 * 1024
     max_query_bytes: int = 100 * 1024

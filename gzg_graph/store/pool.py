@@ -50,7 +50,7 @@ class PoolLimits:
     """How many workers, how long and how much one query may take (``GZG_QUERY_*`` settings)."""
 
     workers: int = 2
-    waiting: int = 64
+    waiting: int = 16
     timeout: float = 30.0
     max_result_bytes: int = 64 * 1024 * 1024
     memory_mb: int = 4096
