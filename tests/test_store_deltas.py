@@ -125,3 +125,14 @@ def test_blank_nodes_keep_their_labels_across_processes(tmp_path: Path):
     reader.refresh()
     assert canonical(reader) == canonical(writer) == canonical(EmbeddedStore(tmp_path))
     assert merge_count(reader) == 2
+
+
+def test_an_emptied_store_is_read_by_another_process(tmp_path):
+    """A base with no graph files (everything dropped) is not a base of the first format (one N-Quads file)."""
+    store = EmbeddedStore(tmp_path / "store")
+    store.replace_graphs(
+        {"http://example.org/g": b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"}
+    )
+    store.replace_graphs({}, drop_others=True)
+    reader = EmbeddedStore(tmp_path / "store")
+    assert len(reader) == 0 and reader.generation == store.generation

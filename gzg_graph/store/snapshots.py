@@ -90,7 +90,8 @@ def load(directory: Path, generation: str) -> ox.Store:
     store = ox.Store()
     base = manifest(directory, names[0])
     files: list[tuple[str, ox.NamedNode | None]] = (
-        [(DATA, None)] if not base.get("files") else [(f, ox.NamedNode(g)) for g, f in base["files"].items()]
+        # a base of the first format has no "files"; one of an emptied store has none in it
+        [(DATA, None)] if "files" not in base else [(f, ox.NamedNode(g)) for g, f in base["files"].items()]
     )
     for file_name, graph in files:
         data_file = directory / names[0] / file_name
