@@ -200,14 +200,12 @@ async def _answer(
     format_name: str | None = None,
 ) -> Response:
     """Check the request, then await the store's answer; the query itself runs in a worker process
-    (:mod:`gzg_graph.store.pool`), so the event loop only waits. Queries with ``SERVICE`` calls and very long
-    queries are handled in a thread, as they block while they are resolved or checked."""
-    args = (request, store, settings, query, default_graphs, named_graphs, format_name)
-    if len(query) > INLINE_QUERY_CHARS:
-        return await run_in_threadpool(_run, *args)
-    prepared = _prepare(*args)
+    (:mod:`gzg_graph.store.pool`), so the event loop only waits. Very long queries are checked in a thread
+    (tokenising takes time), and queries with ``SERVICE`` calls are answered in one, as the calls block."""
+    args = (request, settings, query, default_graphs, named_graphs, format_name)
+    prepared = await run_in_threadpool(_prepare, *args) if len(query) > INLINE_QUERY_CHARS else _prepare(*args)
     if prepared.calls_service:
-        return await run_in_threadpool(_run, *args)
+        return await run_in_threadpool(_federated, store, settings, prepared)
     result = await store.query_stream_async(query, prepared.fmt, **prepared.options)
     return _response(result, prepared.media_type)
 
@@ -223,7 +221,6 @@ class _Prepared:
 
 def _prepare(
     request: Request,
-    store: Store,
     settings: Settings,
     query: str,
     default_graphs: list[str] | None,
@@ -246,28 +243,19 @@ def _prepare(
     return _Prepared(query, fmt, media_type, calls_service, options)
 
 
-def _run(
-    request: Request,
-    store: Store,
-    settings: Settings,
-    query: str,
-    default_graphs: list[str] | None,
-    named_graphs: list[str] | None,
-    format_name: str | None = None,
-) -> Response:
-    """The whole answer in this (worker) thread: for queries whose checks or SERVICE calls block."""
-    prepared = _prepare(request, store, settings, query, default_graphs, named_graphs, format_name)
-    if prepared.calls_service:  # the SERVICE calls are ours, in the forms every endpoint answers (federation.py)
-        try:
-            query = resolve_services(query, settings.query_timeout_seconds, settings.max_result_bytes)
-        except ServiceRefused:
-            raise  # the endpoint refused the pattern or cut its answer: the query must change (400)
-        except ServiceFailed as e:
-            raise HTTPException(502, str(e)) from None
+def _federated(store: Store, settings: Settings, prepared: _Prepared) -> Response:
+    """A query with SERVICE calls, in a worker thread: the calls are ours, in the forms every endpoint answers
+    (federation.py), and their rows are joined in as VALUES before the store runs the query."""
+    try:
+        query = resolve_services(prepared.query, settings.query_timeout_seconds, settings.max_result_bytes)
+    except ServiceRefused:
+        raise  # the endpoint refused the pattern or cut its answer: the query must change (400)
+    except ServiceFailed as e:
+        raise HTTPException(502, str(e)) from None
     try:
         result = store.query_stream(query, prepared.fmt, **prepared.options)
     except QueryError as e:
-        raise without_remote_text(e) if prepared.calls_service else e from None
+        raise without_remote_text(e) from None
     return _response(result, prepared.media_type)
 
 

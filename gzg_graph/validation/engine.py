@@ -29,12 +29,13 @@ What a pyshacl upgrade must check (``pyproject.toml`` pins the minor version for
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from pyshacl.functions import apply_functions, gather_functions, unapply_functions
 from pyshacl.graph_abstraction import DataGraph
 from pyshacl.pytypes import SHACLExecutor
 from pyshacl.rules import gather_rules
+from pyshacl.shape import Shape
 from pyshacl.shapes_graph import ShapesGraph
 from pyshacl.target import apply_target_types, gather_target_types
 from pyshacl.validator import Validator
@@ -82,23 +83,7 @@ class FocusedValidator:
     def validate(self, data: Graph, focus: Collection[Node]) -> Graph:
         """The sh:ValidationReport of the ``focus`` nodes in ``data``, each against the shapes targeting it."""
         focus = set(focus)
-        data_graph = DataGraph.from_rdflib(data)
-        executor = self._executor()
-        results: list = []
-        conforms = True
-        with self._lock:
-            apply_functions(executor, self._functions, data_graph)
-            try:
-                for shape in self._shapes:
-                    targeted = [node for node in shape.focus_nodes(data_graph) if node in focus]
-                    if targeted:
-                        shape_conforms, shape_results = shape.validate(executor, data_graph, focus=targeted)
-                        conforms = conforms and shape_conforms
-                        results.extend(shape_results)
-            finally:
-                unapply_functions(self._functions, data_graph)
-        report, _ = Validator.create_validation_report(self._shapes_graph, conforms, results)
-        return report
+        return self._report(data, lambda shape, graph: [n for n in shape.focus_nodes(graph) if n in focus])
 
     @property
     def targeted(self) -> list[Node]:
@@ -110,6 +95,15 @@ class FocusedValidator:
     ) -> Graph:
         """The sh:ValidationReport of each shape for the focus nodes ``pairs`` gives it (found by the caller,
         not by pyshacl); the shapes in ``everything`` for all their targets, as pyshacl finds them."""
+        return self._report(
+            data,
+            lambda shape, graph: (
+                list(shape.focus_nodes(graph)) if shape.node in everything else list(pairs.get(shape.node, ()))
+            ),
+        )
+
+    def _report(self, data: Graph, focus_of: Callable[[Shape, DataGraph], list[Node]]) -> Graph:
+        """Each shape validated on the focus nodes ``focus_of`` chooses for it, in one sh:ValidationReport."""
         data_graph = DataGraph.from_rdflib(data)
         executor = self._executor()
         results: list = []
@@ -118,11 +112,7 @@ class FocusedValidator:
             apply_functions(executor, self._functions, data_graph)
             try:
                 for shape in self._shapes:
-                    focus = (
-                        list(shape.focus_nodes(data_graph))
-                        if shape.node in everything
-                        else list(pairs.get(shape.node, ()))
-                    )
+                    focus = focus_of(shape, data_graph)
                     if focus:
                         shape_conforms, shape_results = shape.validate(executor, data_graph, focus=focus)
                         conforms = conforms and shape_conforms
